@@ -1,0 +1,143 @@
+/**
+ * Every error a user of xmlrpc-ts can catch. Each has a stable string `code`
+ * (`ERR_XMLRPC_…`) to switch on; wrapped errors keep theirs as `cause`.
+ */
+
+/** Where in a document something was found: 0-based character offset, 1-based line and column. */
+export interface DocumentPosition {
+  offset: number;
+  line: number;
+  column: number;
+}
+
+/** A fault response: the remote method failed (spec §5). Sent by a server, thrown by a client. */
+export class Fault extends Error {
+  readonly code = 'ERR_XMLRPC_FAULT';
+  /** The fault code; an integer as the spec says, or the string a non-conforming peer sent. */
+  readonly faultCode: number | string;
+  /** The fault's message text. */
+  readonly faultString: string;
+
+  constructor(faultCode: number | string, faultString: string, options?: { cause?: unknown }) {
+    super(`Fault ${String(faultCode)}: ${faultString}`, options);
+    this.name = 'Fault';
+    this.faultCode = faultCode;
+    this.faultString = faultString;
+  }
+}
+
+/** Why a document could not be decoded. */
+export type DecodeErrorReason =
+  /** Not well-formed XML: syntax, undefined entity, illegal character, bad bytes, encoding, empty, junk after root. */
+  | 'xml'
+  /** A DOCTYPE: refused before anything is expanded or fetched. */
+  | 'dtd'
+  /** Well-formed XML that is not an XML-RPC message of the expected kind. */
+  | 'structure'
+  /** A scalar's text is invalid or out of range, or a type element is unknown. */
+  | 'value'
+  /** A safety limit was reached (size, depth, count, length). */
+  | 'limit';
+
+/** A document could not be decoded; `reason`, `path` and `position` say why and where. */
+export class DecodeError extends Error {
+  readonly code = 'ERR_XMLRPC_DECODE';
+  readonly reason: DecodeErrorReason;
+  /** Where in the message, e.g. `params[1][3].id`; `""` at document level. */
+  readonly path: string;
+  /** Where in the text, when the reader knows it. */
+  readonly position: DocumentPosition | undefined;
+  /** The message without the location suffix. */
+  readonly detail: string;
+  /**
+   * For reason `'xml'`: `'encoding'` when the declared encoding is not supported,
+   * `'character'` for bytes or characters invalid in the encoding or in XML, else `'syntax'`.
+   * Servers map these to the interop fault codes -32701, -32702 and -32700.
+   */
+  readonly xmlKind: 'syntax' | 'encoding' | 'character' | undefined;
+
+  constructor(
+    reason: DecodeErrorReason,
+    detail: string,
+    path = '',
+    position?: DocumentPosition,
+    options?: { cause?: unknown; xmlKind?: 'syntax' | 'encoding' | 'character' },
+  ) {
+    const where = [
+      path === '' ? '' : `at ${path}`,
+      position === undefined ? '' : `(line ${position.line}, column ${position.column})`,
+    ].filter((s) => s !== '').join(' ');
+    super(`${detail}${where === '' ? '' : ' ' + where}`, options);
+    this.name = 'DecodeError';
+    this.reason = reason;
+    this.detail = detail;
+    this.path = path;
+    this.position = position;
+    this.xmlKind = reason === 'xml' ? (options?.xmlKind ?? 'syntax') : undefined;
+  }
+}
+
+/** A value could not be encoded; `path` names it, e.g. `params[0].user.photo`. */
+export class EncodeError extends Error {
+  readonly code = 'ERR_XMLRPC_ENCODE';
+  readonly path: string;
+  readonly detail: string;
+
+  constructor(detail: string, path: string, options?: { cause?: unknown }) {
+    super(path === '' ? detail : `${detail} at ${path}`, options);
+    this.name = 'EncodeError';
+    this.detail = detail;
+    this.path = path;
+  }
+}
+
+/** The server answered with an HTTP status other than 200, or a body that is not XML-RPC. */
+export class HttpError extends Error {
+  readonly code = 'ERR_XMLRPC_HTTP';
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  /** The first KiB of the body, decoded as text. */
+  readonly body: string;
+
+  constructor(message: string, status: number, headers: Record<string, string>, body: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'HttpError';
+    this.status = status;
+    this.headers = headers;
+    this.body = body;
+  }
+}
+
+/** A time limit passed: `phase` says which one (connect, headers, body, call). */
+export class TimeoutError extends Error {
+  readonly code = 'ERR_XMLRPC_TIMEOUT';
+  readonly phase: 'connect' | 'headers' | 'body' | 'call';
+  readonly timeoutMs: number;
+
+  constructor(phase: 'connect' | 'headers' | 'body' | 'call', timeoutMs: number, options?: { cause?: unknown }) {
+    super(`XML-RPC ${phase} timeout after ${timeoutMs} ms`, options);
+    this.name = 'TimeoutError';
+    this.phase = phase;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The call was cancelled through its `AbortSignal`. */
+export class AbortError extends Error {
+  readonly code = 'ERR_XMLRPC_ABORTED';
+
+  constructor(message = 'XML-RPC call aborted', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AbortError';
+  }
+}
+
+/** The connection failed (refused, reset, DNS, TLS); `cause` holds undici's or Node's error. */
+export class NetworkError extends Error {
+  readonly code = 'ERR_XMLRPC_NETWORK';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NetworkError';
+  }
+}

@@ -1,0 +1,10 @@
+/** xmlrpc-ts: the public face. Re-exports only. */
+export * from './values.js';
+export * from './errors.js';
+export type { DecodeLimits, DecodeOptions, EncodeOptions, ScalarReader, TypeEncoder } from './codec/options.js';
+export { DEFAULT_DECODE_LIMITS } from './codec/options.js';
+export { encodeCall, encodeResponse, encodeFault, encodeValue } from './codec/encode.js';
+export { decodeCall, decodeResponse, decodeMessage } from './codec/decode.js';
+export type { MethodCall, XmlRpcMessage } from './codec/decode.js';
+export * from './server/index.js';
+export * from './client/index.js';

@@ -1,0 +1,199 @@
+/**
+ * The XML-RPC value model: what JavaScript values stand for which XML-RPC types.
+ * docs/values.md has the full table and the reasons behind each choice.
+ */
+
+/** A decoded XML-RPC struct: a plain object whose keys are own data properties. */
+export interface XmlRpcStruct {
+  [member: string]: XmlRpcValue;
+}
+
+/** An XML-RPC array. */
+export type XmlRpcArray = XmlRpcValue[];
+
+/**
+ * Every value the codec can encode or may return from decoding.
+ * - `string` is `<string>`; `boolean` is `<boolean>`; `null` is `<nil/>`.
+ * - `number` is `<int>` when it is an integer in the int32 range, else `<double>`.
+ * - `bigint` is `<i8>`; `Date` and {@link XmlRpcDateTime} are `<dateTime.iso8601>`.
+ * - `Uint8Array` (so `Buffer`) is `<base64>`.
+ * - arrays are `<array>`; plain objects and `Map<string, …>` are `<struct>`.
+ * - {@link TypedValue} forces a type (see {@link asDouble} and friends).
+ */
+export type XmlRpcValue =
+  | string
+  | number
+  | boolean
+  | bigint
+  | null
+  | Date
+  | Uint8Array
+  | XmlRpcDateTime
+  | TypedValue
+  | XmlRpcValue[]
+  | XmlRpcStruct
+  | Map<string, XmlRpcValue>;
+
+/** The names of XML-RPC scalar types that a {@link TypedValue} can force. */
+export type ScalarTypeName =
+  | 'int'
+  | 'i8'
+  | 'double'
+  | 'boolean'
+  | 'string'
+  | 'base64'
+  | 'dateTime.iso8601'
+  | 'nil'
+  | 'bigdecimal';
+
+/**
+ * A value with its XML-RPC type fixed by the caller, e.g. a whole number that must
+ * travel as `<double>`. Also what `ex:bigdecimal` decodes to (its exact decimal text).
+ */
+export class TypedValue {
+  constructor(
+    /** The XML-RPC type to write. */
+    readonly type: ScalarTypeName,
+    /** The value: a number, bigint, string, boolean, Uint8Array, Date or null, by type. */
+    readonly value: number | bigint | string | boolean | Uint8Array | Date | XmlRpcDateTime | null,
+  ) {}
+}
+
+/** Forces `<int>` (32-bit checked when encoding). */
+export function asInt(value: number): TypedValue {
+  return new TypedValue('int', value);
+}
+/** Forces `<i8>` (64-bit checked when encoding), from a number or a bigint. */
+export function asI8(value: number | bigint): TypedValue {
+  return new TypedValue('i8', value);
+}
+/** Forces `<double>`, so `asDouble(5)` is written `5.0`. */
+export function asDouble(value: number): TypedValue {
+  return new TypedValue('double', value);
+}
+/** Forces `<string>`. */
+export function asString(value: string): TypedValue {
+  return new TypedValue('string', value);
+}
+/** Forces `<boolean>`. */
+export function asBoolean(value: boolean): TypedValue {
+  return new TypedValue('boolean', value);
+}
+/** Forces `<base64>`; a string is taken as UTF-8 text to encode. */
+export function asBase64(value: Uint8Array | string): TypedValue {
+  return new TypedValue('base64', value);
+}
+/** Forces `<dateTime.iso8601>`. */
+export function asDateTime(value: Date | XmlRpcDateTime): TypedValue {
+  return new TypedValue('dateTime.iso8601', value);
+}
+/** `<nil/>`: the same as `null`, spelled out. */
+export function asNil(): TypedValue {
+  return new TypedValue('nil', null);
+}
+/** An exact decimal, as Apache's `ex:bigdecimal`; written as `<double>` with the exact text. */
+export function asBigDecimal(text: string): TypedValue {
+  return new TypedValue('bigdecimal', text);
+}
+
+/** The fields of a date-time as written on the wire. */
+export interface DateTimeFields {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** Fraction-of-second digits as sent (`"250000"` for `.250000`), or `""`. */
+  fraction: string;
+  /** Offset from UTC in minutes, or `null` for a naive (floating) time as the spec has it. */
+  offsetMinutes: number | null;
+}
+
+/**
+ * A lossless XML-RPC date-time: the fields as sent, naive or zoned. Decoding returns it
+ * instead of `Date` with `{ dateTime: 'lossless' }`.
+ */
+export class XmlRpcDateTime implements DateTimeFields {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+  readonly fraction: string;
+  readonly offsetMinutes: number | null;
+
+  constructor(fields: DateTimeFields) {
+    this.year = fields.year;
+    this.month = fields.month;
+    this.day = fields.day;
+    this.hour = fields.hour;
+    this.minute = fields.minute;
+    this.second = fields.second;
+    this.fraction = fields.fraction;
+    this.offsetMinutes = fields.offsetMinutes;
+  }
+
+  /** Whether the time carries no zone (the spec's form). */
+  get naive(): boolean {
+    return this.offsetMinutes === null;
+  }
+
+  /**
+   * The instant this stands for. A naive time is read in `naiveTimeZone`
+   * (`'UTC'` by default, or `'local'`); milliseconds beyond the third fraction digit are dropped.
+   */
+  toDate(naiveTimeZone: 'UTC' | 'local' = 'UTC'): Date {
+    const ms = this.fraction === '' ? 0 : Number((this.fraction + '00').slice(0, 3));
+    if (this.offsetMinutes === null && naiveTimeZone === 'local') {
+      const d = new Date(2000, 0, 1, this.hour, this.minute, this.second, ms);
+      d.setFullYear(this.year, this.month - 1, this.day);
+      return d;
+    }
+    const utc = Date.UTC(2000, this.month - 1, this.day, this.hour, this.minute, this.second, ms);
+    const d = new Date(utc);
+    d.setUTCFullYear(this.year);
+    return new Date(d.getTime() - (this.offsetMinutes ?? 0) * 60_000);
+  }
+
+  /** The spec form `YYYYMMDDTHH:MM:SS`, followed by `.fraction` and the zone when they were sent. */
+  toString(): string {
+    let s =
+      pad(this.year, 4) + pad(this.month, 2) + pad(this.day, 2) + 'T' +
+      pad(this.hour, 2) + ':' + pad(this.minute, 2) + ':' + pad(this.second, 2);
+    if (this.fraction !== '') s += '.' + this.fraction;
+    if (this.offsetMinutes !== null) {
+      if (this.offsetMinutes === 0) return s + 'Z';
+      const abs = Math.abs(this.offsetMinutes);
+      s += (this.offsetMinutes < 0 ? '-' : '+') + pad(Math.floor(abs / 60), 2) + ':' + pad(abs % 60, 2);
+    }
+    return s;
+  }
+
+  /** The same date-time as a `Date` reading fields in UTC. */
+  static fromDate(date: Date, timeZone: 'UTC' | 'local' = 'UTC'): XmlRpcDateTime {
+    const utc = timeZone === 'UTC';
+    return new XmlRpcDateTime({
+      year: utc ? date.getUTCFullYear() : date.getFullYear(),
+      month: (utc ? date.getUTCMonth() : date.getMonth()) + 1,
+      day: utc ? date.getUTCDate() : date.getDate(),
+      hour: utc ? date.getUTCHours() : date.getHours(),
+      minute: utc ? date.getUTCMinutes() : date.getMinutes(),
+      second: utc ? date.getUTCSeconds() : date.getSeconds(),
+      fraction: '',
+      offsetMinutes: null,
+    });
+  }
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/** True for a value the codec encodes as `<struct>` from a plain object. */
+export function isPlainObject(value: unknown): value is XmlRpcStruct {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
