@@ -63,7 +63,7 @@ export interface EncodeOptions {
   dateTimeZone?: 'UTC' | 'local';
   /** Deepest nesting of arrays and structs (default 1,000); cycles are always refused. */
   maxDepth?: number;
-  /** Indented output, built with xmlbuilder2 (for people reading documents). Default false. */
+  /** Indented output (for people reading documents). Default false. */
   pretty?: boolean;
   /** Write the `<?xml version="1.0"?>` declaration (default true). */
   declaration?: boolean;

@@ -1,0 +1,96 @@
+/**
+ * Bytes to text: the BOM and the XML declaration decide the encoding (XML 1.0 §4.3.3,
+ * spec digest §8.1). Bytes invalid for the encoding are errors, never U+FFFD.
+ */
+import { TextDecoder } from 'node:util';
+import { DecodeError } from '../errors.js';
+
+/** The decoded text and whether it may hold lone surrogates (only a string input can). */
+export interface DecodedText {
+  text: string;
+  /** True when the text did not come from a fatal UTF-8/UTF-16 decoder. */
+  mayHoldSurrogates: boolean;
+}
+
+const ENCODING_RE = /^<\?xml[^>]*?[ \t\r\n]encoding[ \t\r\n]*=[ \t\r\n]*["']([A-Za-z][A-Za-z0-9._-]*)["']/;
+
+function declaredEncoding(head: string): string | undefined {
+  if (!head.startsWith('<?xml')) return undefined;
+  return ENCODING_RE.exec(head)?.[1]?.toLowerCase();
+}
+
+function fail(detail: string, kind: 'encoding' | 'character'): DecodeError {
+  return new DecodeError('xml', detail, '', undefined, { xmlKind: kind });
+}
+
+function decodeWith(label: string, bytes: Uint8Array, name: string): string {
+  try {
+    return new TextDecoder(label, { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch (cause) {
+    throw new DecodeError('xml', `the bytes are not valid ${name}`, '', undefined, { cause, xmlKind: 'character' });
+  }
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch (cause) {
+    throw new DecodeError('xml', 'the bytes are not valid UTF-8', '', undefined, { cause, xmlKind: 'character' });
+  }
+}
+
+const LATIN1 = new Set(['iso-8859-1', 'iso8859-1', 'latin1', 'latin-1', 'l1', 'iso_8859-1', 'cp819', 'ibm819']);
+const ASCII = new Set(['us-ascii', 'ascii', 'iso646-us', 'ansi_x3.4-1968']);
+const UTF8_NAMES = new Set(['utf-8', 'utf8']);
+const UTF16_NAMES = new Set(['utf-16', 'utf16', 'utf-16le', 'utf-16be', 'ucs-2']);
+
+/** Decodes a document's bytes to text. */
+export function decodeDocumentBytes(bytes: Uint8Array): DecodedText {
+  const b0 = bytes[0];
+  const b1 = bytes[1];
+  // UTF-32 BOMs first: FF FE 00 00 would otherwise read as UTF-16LE.
+  if ((b0 === 0xff && b1 === 0xfe && bytes[2] === 0 && bytes[3] === 0) || (b0 === 0 && b1 === 0 && bytes[2] === 0xfe)) {
+    throw fail('UTF-32 documents are not supported', 'encoding');
+  }
+  if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff) || (b0 === 0x3c && b1 === 0 && bytes[2] === 0x3f) || (b0 === 0 && b1 === 0x3c && bytes[2] === 0)) {
+    const le = b0 === 0xff || b0 === 0x3c;
+    const hasBom = b0 === 0xff || b0 === 0xfe;
+    const text = decodeWith(le ? 'utf-16le' : 'utf-16be', hasBom ? bytes.subarray(2) : bytes, le ? 'UTF-16LE' : 'UTF-16BE');
+    const declared = declaredEncoding(text.slice(0, 256));
+    if (declared !== undefined && !UTF16_NAMES.has(declared)) {
+      throw fail(`the document is UTF-16 but declares encoding "${declared}"`, 'encoding');
+    }
+    return { text, mayHoldSurrogates: false };
+  }
+  const hasUtf8Bom = b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf;
+  const body = hasUtf8Bom ? bytes.subarray(3) : bytes;
+  // The declaration is ASCII in every ASCII-compatible encoding.
+  const declared = body[0] === 0x3c && body[1] === 0x3f
+    ? declaredEncoding(Buffer.from(body.buffer, body.byteOffset, Math.min(body.length, 256)).toString('latin1'))
+    : undefined;
+  if (declared === undefined || UTF8_NAMES.has(declared)) {
+    return { text: decodeUtf8(body), mayHoldSurrogates: false };
+  }
+  if (hasUtf8Bom) throw fail(`the document has a UTF-8 byte order mark but declares encoding "${declared}"`, 'encoding');
+  if (UTF16_NAMES.has(declared)) throw fail(`encoding "${declared}" is declared but the document has no UTF-16 byte order mark`, 'encoding');
+  if (LATIN1.has(declared)) {
+    return { text: Buffer.from(body.buffer, body.byteOffset, body.length).toString('latin1'), mayHoldSurrogates: false };
+  }
+  if (ASCII.has(declared)) {
+    const bad = body.findIndex((b) => b > 0x7f);
+    if (bad >= 0) throw fail(`byte 0x${body[bad]!.toString(16)} at offset ${bad} is not US-ASCII`, 'character');
+    return { text: Buffer.from(body.buffer, body.byteOffset, body.length).toString('latin1'), mayHoldSurrogates: false };
+  }
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(declared, { fatal: true });
+  } catch {
+    throw fail(`unsupported encoding "${declared}"`, 'encoding');
+  }
+  if (decoder.encoding.startsWith('utf-16')) {
+    throw fail(`encoding "${declared}" is declared but the document has no UTF-16 byte order mark`, 'encoding');
+  }
+  return { text: decodeWith(declared, body, declared), mayHoldSurrogates: false };
+}

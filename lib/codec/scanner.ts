@@ -1,0 +1,321 @@
+/**
+ * The default reader: a scanner for the XML subset XML-RPC needs (elements, attributes, text,
+ * character and predefined entity references, CDATA, comments, PIs, the XML declaration).
+ * Iterative, never recursive; DOCTYPE is refused before anything is read from it.
+ * It reports elements and text to an {@link XmlSink}; the value builder does the rest.
+ */
+import { DecodeError, type DecodeErrorReason, type DocumentPosition } from '../errors.js';
+
+/** Receives what a reader sees, in document order. Text runs are merged across comments and CDATA. */
+export interface XmlSink {
+  startElement(name: string, offset: number): void;
+  endElement(name: string, offset: number): void;
+  characters(text: string, offset: number): void;
+}
+
+/** Line and column (1-based) of a character offset. */
+export function positionOf(doc: string, offset: number): DocumentPosition {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = doc.indexOf('\n'); i >= 0 && i < offset; i = doc.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { offset, line, column: offset - lineStart + 1 };
+}
+
+/** A DecodeError located in `doc`. */
+export function xmlError(
+  doc: string,
+  offset: number,
+  detail: string,
+  reason: DecodeErrorReason = 'xml',
+  xmlKind: 'syntax' | 'encoding' | 'character' = 'syntax',
+): DecodeError {
+  return new DecodeError(reason, detail, '', positionOf(doc, offset), { xmlKind });
+}
+
+// XML 1.0 §2.2: characters that may not appear, raw or as references.
+const ILLEGAL_CHAR_RE = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+const LONE_SURROGATE_RE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Rejects characters XML 1.0 forbids. `surrogates` is false for text that came from a
+ * fatal UTF-8/UTF-16 decoder, which cannot hold lone surrogates.
+ */
+export function checkCharacters(doc: string, surrogates: boolean): void {
+  let m = ILLEGAL_CHAR_RE.exec(doc);
+  if (m === null && surrogates) m = LONE_SURROGATE_RE.exec(doc);
+  if (m !== null) {
+    const code = m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    throw xmlError(doc, m.index, `the character U+${code} is not allowed in XML`, 'xml', 'character');
+  }
+}
+
+function isLegalCodePoint(cp: number): boolean {
+  return (
+    cp === 0x9 || cp === 0xa || cp === 0xd ||
+    (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff)
+  );
+}
+
+const DEC_RE = /^[0-9]{1,8}$/;
+const HEX_RE = /^[0-9a-fA-F]{1,7}$/;
+
+/**
+ * Replaces the five predefined entities and character references in `raw` (which holds at
+ * least one `&`). Anything else is an error: no DTD, so no other entity exists.
+ */
+export function decodeReferences(raw: string, doc: string, baseOffset: number): string {
+  let out = '';
+  let i = 0;
+  for (;;) {
+    const amp = raw.indexOf('&', i);
+    if (amp < 0) return out + raw.slice(i);
+    out += raw.slice(i, amp);
+    const semi = raw.indexOf(';', amp + 1);
+    if (semi < 0 || semi - amp > 12) {
+      throw xmlError(doc, baseOffset + amp, 'a raw "&" must be written as &amp;');
+    }
+    const ref = raw.slice(amp + 1, semi);
+    switch (ref) {
+      case 'lt': out += '<'; break;
+      case 'gt': out += '>'; break;
+      case 'amp': out += '&'; break;
+      case 'quot': out += '"'; break;
+      case 'apos': out += "'"; break;
+      default: {
+        let cp = -1;
+        if (ref.charCodeAt(0) === 35 /* # */) {
+          if (ref.charCodeAt(1) === 120 /* x */) {
+            const hex = ref.slice(2);
+            if (HEX_RE.test(hex)) cp = parseInt(hex, 16);
+          } else {
+            const dec = ref.slice(1);
+            if (DEC_RE.test(dec)) cp = Number(dec);
+          }
+          if (cp < 0) throw xmlError(doc, baseOffset + amp, `malformed character reference &${ref};`);
+          if (!isLegalCodePoint(cp)) {
+            throw xmlError(doc, baseOffset + amp, `&${ref}; refers to a character not allowed in XML`, 'xml', 'character');
+          }
+          out += String.fromCodePoint(cp);
+        } else {
+          throw xmlError(doc, baseOffset + amp, `undefined entity &${ref}; (only the five predefined entities exist without a DTD)`);
+        }
+      }
+    }
+    i = semi + 1;
+  }
+}
+
+// ASCII characters allowed in names; all non-ASCII characters are allowed (a tolerant superset of XML's rules).
+const NAME_CHAR = new Uint8Array(128);
+const NAME_START = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  const start = /[A-Za-z_:]/.test(ch);
+  NAME_START[c] = start ? 1 : 0;
+  NAME_CHAR[c] = start || /[0-9.\-]/.test(ch) ? 1 : 0;
+}
+
+function nameEnd(doc: string, pos: number): number {
+  const len = doc.length;
+  const first = doc.charCodeAt(pos);
+  if (!(first >= 128 ? true : NAME_START[first] === 1)) return pos;
+  let i = pos + 1;
+  while (i < len) {
+    const c = doc.charCodeAt(i);
+    if (c < 128 && NAME_CHAR[c] === 0) break;
+    i++;
+  }
+  return i;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13;
+}
+
+function skipSpace(doc: string, pos: number): number {
+  while (pos < doc.length && isSpace(doc.charCodeAt(pos))) pos++;
+  return pos;
+}
+
+/** Line ends become LF (XML 1.0 §2.11). */
+export function normalizeNewlines(text: string): string {
+  return text.indexOf('\r') < 0 ? text : text.replace(/\r\n?/g, '\n');
+}
+
+function rawText(doc: string, start: number, end: number): string {
+  const raw = doc.slice(start, end);
+  if (raw.indexOf(']]>') >= 0) throw xmlError(doc, start + raw.indexOf(']]>'), '"]]>" is not allowed in text');
+  // Line ends are normalized before references are replaced, so &#13; survives as CR.
+  const text = normalizeNewlines(raw);
+  return text.indexOf('&') < 0 ? text : decodeReferences(text, doc, start);
+}
+
+function isWhitespace(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (!isSpace(text.charCodeAt(i))) return false;
+  return true;
+}
+
+const DECL_RE = /^<\?xml([ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*("[^"]*"|'[^']*'))([ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*("[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?([ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*("(?:yes|no)"|'(?:yes|no)'))?[ \t\r\n]*\?>/;
+
+/** Length of the XML declaration at the start of `doc` (0 if none); a malformed one is an error. */
+export function declarationLength(doc: string, start: number): number {
+  if (!doc.startsWith('<?xml', start)) return 0;
+  const after = doc.charCodeAt(start + 5);
+  if (!isSpace(after) && after !== 63) return 0; // a PI such as <?xml-stylesheet?>
+  const m = DECL_RE.exec(start === 0 ? doc.slice(0, 512) : doc.slice(start, start + 512));
+  if (m === null) throw xmlError(doc, start, 'malformed XML declaration');
+  return m[0].length;
+}
+
+/**
+ * Reads `doc` from `start` (after any BOM) and feeds `sink`. Throws DecodeError for anything
+ * that is not well-formed, and reason 'dtd' for a DOCTYPE.
+ */
+export function scanDocument(doc: string, sink: XmlSink, start = 0): void {
+  const len = doc.length;
+  let pos = start + declarationLength(doc, start);
+  const open: string[] = [];
+  let rootDone = false;
+  let pending = '';
+  let pendingAt = -1;
+
+  while (pos < len) {
+    const lt = doc.indexOf('<', pos);
+    const end = lt < 0 ? len : lt;
+    if (end > pos) {
+      if (open.length === 0) {
+        // Outside the root only whitespace may appear.
+        for (let i = pos; i < end; i++) {
+          if (!isSpace(doc.charCodeAt(i))) {
+            throw xmlError(doc, i, rootDone ? 'text after the root element' : 'text before the root element');
+          }
+        }
+      } else {
+        const text = rawText(doc, pos, end);
+        if (pendingAt < 0) pendingAt = pos;
+        pending = pending === '' ? text : pending + text;
+      }
+    }
+    if (lt < 0) break;
+    const c = doc.charCodeAt(lt + 1);
+
+    if (c === 47 /* / */) {
+      const nameStart = lt + 2;
+      const nEnd = nameEnd(doc, nameStart);
+      const name = doc.slice(nameStart, nEnd);
+      const close = skipSpace(doc, nEnd);
+      if (name === '' || doc.charCodeAt(close) !== 62) throw xmlError(doc, lt, 'malformed end tag');
+      const expected = open.pop();
+      if (expected === undefined) throw xmlError(doc, lt, `end tag </${name}> without a start tag`);
+      if (expected !== name) throw xmlError(doc, lt, `end tag </${name}> does not match <${expected}>`);
+      if (pending !== '') {
+        sink.characters(pending, pendingAt);
+        pending = '';
+      }
+      pendingAt = -1;
+      sink.endElement(name, lt);
+      if (open.length === 0) rootDone = true;
+      pos = close + 1;
+      continue;
+    }
+
+    if (c === 33 /* ! */) {
+      if (doc.startsWith('<!--', lt)) {
+        const close = doc.indexOf('--', lt + 4);
+        if (close < 0) throw xmlError(doc, lt, 'unterminated comment');
+        if (doc.charCodeAt(close + 2) !== 62) throw xmlError(doc, close, '"--" is not allowed inside a comment');
+        pos = close + 3;
+        continue;
+      }
+      if (doc.startsWith('<![CDATA[', lt)) {
+        if (open.length === 0) throw xmlError(doc, lt, 'CDATA outside the root element');
+        const close = doc.indexOf(']]>', lt + 9);
+        if (close < 0) throw xmlError(doc, lt, 'unterminated CDATA section');
+        if (pendingAt < 0) pendingAt = lt;
+        pending += normalizeNewlines(doc.slice(lt + 9, close));
+        pos = close + 3;
+        continue;
+      }
+      if (doc.startsWith('<!DOCTYPE', lt)) {
+        throw xmlError(doc, lt, 'a DOCTYPE is refused: XML-RPC needs no DTD, and no entity is ever expanded', 'dtd');
+      }
+      throw xmlError(doc, lt, 'malformed markup declaration');
+    }
+
+    if (c === 63 /* ? */) {
+      const nEnd = nameEnd(doc, lt + 2);
+      const target = doc.slice(lt + 2, nEnd);
+      if (target === '') throw xmlError(doc, lt, 'processing instruction without a target');
+      if (target.toLowerCase() === 'xml') {
+        throw xmlError(doc, lt, 'the XML declaration is only allowed at the very start of the document');
+      }
+      const close = doc.indexOf('?>', nEnd);
+      if (close < 0) throw xmlError(doc, lt, 'unterminated processing instruction');
+      if (close > nEnd && !isSpace(doc.charCodeAt(nEnd))) throw xmlError(doc, lt, 'malformed processing instruction');
+      pos = close + 2;
+      continue;
+    }
+
+    // Start tag.
+    const nameStart = lt + 1;
+    const nEnd = nameEnd(doc, nameStart);
+    if (nEnd === nameStart) throw xmlError(doc, lt, 'a raw "<" must be written as &lt;');
+    if (rootDone) throw xmlError(doc, lt, 'a second root element');
+    const name = doc.slice(nameStart, nEnd);
+    pos = nEnd;
+    let attrNames: string[] | undefined;
+    let selfClosing = false;
+    for (;;) {
+      const before = pos;
+      pos = skipSpace(doc, pos);
+      const ch = doc.charCodeAt(pos);
+      if (ch === 62 /* > */) {
+        pos++;
+        break;
+      }
+      if (ch === 47 /* / */ && doc.charCodeAt(pos + 1) === 62) {
+        selfClosing = true;
+        pos += 2;
+        break;
+      }
+      if (Number.isNaN(ch)) throw xmlError(doc, lt, `unterminated start tag <${name}`);
+      if (pos === before) throw xmlError(doc, pos, `malformed start tag <${name}>`);
+      // An attribute: XML-RPC defines none, so it is checked for well-formedness and ignored.
+      const aEnd = nameEnd(doc, pos);
+      if (aEnd === pos) throw xmlError(doc, pos, `malformed attribute in <${name}>`);
+      const attr = doc.slice(pos, aEnd);
+      attrNames ??= [];
+      if (attrNames.includes(attr)) throw xmlError(doc, pos, `duplicate attribute ${attr} in <${name}>`);
+      attrNames.push(attr);
+      pos = skipSpace(doc, aEnd);
+      if (doc.charCodeAt(pos) !== 61 /* = */) throw xmlError(doc, pos, `attribute ${attr} needs a value`);
+      pos = skipSpace(doc, pos + 1);
+      const quote = doc.charCodeAt(pos);
+      if (quote !== 34 && quote !== 39) throw xmlError(doc, pos, `the value of attribute ${attr} must be quoted`);
+      const close = doc.indexOf(quote === 34 ? '"' : "'", pos + 1);
+      if (close < 0) throw xmlError(doc, pos, `unterminated value of attribute ${attr}`);
+      const value = doc.slice(pos + 1, close);
+      if (value.indexOf('<') >= 0) throw xmlError(doc, pos, `"<" is not allowed in the value of attribute ${attr}`);
+      if (value.indexOf('&') >= 0) decodeReferences(value, doc, pos + 1);
+      pos = close + 1;
+    }
+    if (pending !== '') {
+      sink.characters(pending, pendingAt);
+      pending = '';
+    }
+    pendingAt = -1;
+    sink.startElement(name, lt);
+    if (selfClosing) {
+      sink.endElement(name, lt);
+      if (open.length === 0) rootDone = true;
+    } else {
+      open.push(name);
+    }
+  }
+
+  if (open.length > 0) throw xmlError(doc, len, `the document ends inside <${open[open.length - 1]}>`);
+  if (!rootDone) throw xmlError(doc, len, 'no root element: the document is empty');
+}
