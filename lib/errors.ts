@@ -10,6 +10,11 @@ export interface DocumentPosition {
   column: number;
 }
 
+/** A path shortened for messages (the `path` property keeps it whole). */
+function shortPath(path: string): string {
+  return path.length <= 160 ? path : `${path.slice(0, 60)}…(${path.length - 120} characters)…${path.slice(-60)}`;
+}
+
 /** A fault response: the remote method failed (spec §5). Sent by a server, thrown by a client. */
 export class Fault extends Error {
   readonly code = 'ERR_XMLRPC_FAULT';
@@ -64,7 +69,7 @@ export class DecodeError extends Error {
     options?: { cause?: unknown; xmlKind?: 'syntax' | 'encoding' | 'character' },
   ) {
     const where = [
-      path === '' ? '' : `at ${path}`,
+      path === '' ? '' : `at ${shortPath(path)}`,
       position === undefined ? '' : `(line ${position.line}, column ${position.column})`,
     ].filter((s) => s !== '').join(' ');
     super(`${detail}${where === '' ? '' : ' ' + where}`, options);
@@ -84,7 +89,7 @@ export class EncodeError extends Error {
   readonly detail: string;
 
   constructor(detail: string, path: string, options?: { cause?: unknown }) {
-    super(path === '' ? detail : `${detail} at ${path}`, options);
+    super(path === '' ? detail : `${detail} at ${shortPath(path)}`, options);
     this.name = 'EncodeError';
     this.detail = detail;
     this.path = path;

@@ -32,8 +32,8 @@ function parserFor(maxDepth: number): XMLParser {
 function textOf(raw: string, doc: string): string {
   if (raw.indexOf(']]>') >= 0) throw xmlError(doc, doc.indexOf(']]>'), '"]]>" is not allowed in text');
   const text = normalizeNewlines(raw);
-  // This reader knows no offsets, so reference errors are placed at the document start.
-  return text.indexOf('&') < 0 ? text : decodeReferences(text, doc, 0);
+  // This reader knows no offsets, so reference errors carry no position.
+  return text.indexOf('&') < 0 ? text : decodeReferences(text, undefined, 0);
 }
 
 /** Reads `doc` with fast-xml-parser and feeds `sink` (iteratively). */
@@ -51,6 +51,9 @@ export function readWithFastXmlParser(doc: string, sink: XmlSink, options: Decod
     tree = parserFor(options.maxDepth ?? DEFAULT_DECODE_LIMITS.maxDepth).parse(doc) as Node[];
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
+    if (/nested tags/i.test(message)) {
+      throw new DecodeError('limit', 'arrays and structs nested deeper than maxDepth allows', '', undefined, { cause });
+    }
     throw new DecodeError('structure', `fast-xml-parser refused the document: ${message}`, '', undefined, { cause });
   }
   let roots = 0;

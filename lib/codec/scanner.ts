@@ -26,13 +26,13 @@ export function positionOf(doc: string, offset: number): DocumentPosition {
 
 /** A DecodeError located in `doc`. */
 export function xmlError(
-  doc: string,
+  doc: string | undefined,
   offset: number,
   detail: string,
   reason: DecodeErrorReason = 'xml',
   xmlKind: 'syntax' | 'encoding' | 'character' = 'syntax',
 ): DecodeError {
-  return new DecodeError(reason, detail, '', positionOf(doc, offset), { xmlKind });
+  return new DecodeError(reason, detail, '', doc === undefined ? undefined : positionOf(doc, offset), { xmlKind });
 }
 
 // XML 1.0 §2.2: characters that may not appear, raw or as references.
@@ -64,9 +64,10 @@ const HEX_RE = /^[0-9a-fA-F]{1,7}$/;
 
 /**
  * Replaces the five predefined entities and character references in `raw` (which holds at
- * least one `&`). Anything else is an error: no DTD, so no other entity exists.
+ * least one `&`). Anything else is an error: no DTD, so no other entity exists. Errors are
+ * placed at `baseOffset` in `doc`, or nowhere when the caller knows no offsets (`doc` undefined).
  */
-export function decodeReferences(raw: string, doc: string, baseOffset: number): string {
+export function decodeReferences(raw: string, doc: string | undefined, baseOffset: number): string {
   let out = '';
   let i = 0;
   for (;;) {
@@ -266,7 +267,7 @@ export function scanDocument(doc: string, sink: XmlSink, start = 0): void {
     if (rootDone) throw xmlError(doc, lt, 'a second root element');
     const name = doc.slice(nameStart, nEnd);
     pos = nEnd;
-    let attrNames: string[] | undefined;
+    let attrNames: Set<string> | undefined;
     let selfClosing = false;
     for (;;) {
       const before = pos;
@@ -287,9 +288,9 @@ export function scanDocument(doc: string, sink: XmlSink, start = 0): void {
       const aEnd = nameEnd(doc, pos);
       if (aEnd === pos) throw xmlError(doc, pos, `malformed attribute in <${name}>`);
       const attr = doc.slice(pos, aEnd);
-      attrNames ??= [];
-      if (attrNames.includes(attr)) throw xmlError(doc, pos, `duplicate attribute ${attr} in <${name}>`);
-      attrNames.push(attr);
+      attrNames ??= new Set();
+      if (attrNames.has(attr)) throw xmlError(doc, pos, `duplicate attribute ${attr} in <${name}>`);
+      attrNames.add(attr);
       pos = skipSpace(doc, aEnd);
       if (doc.charCodeAt(pos) !== 61 /* = */) throw xmlError(doc, pos, `attribute ${attr} needs a value`);
       pos = skipSpace(doc, pos + 1);
