@@ -46,6 +46,26 @@ const ASCII = new Set(['us-ascii', 'ascii', 'iso646-us', 'ansi_x3.4-1968']);
 const UTF8_NAMES = new Set(['utf-8', 'utf8']);
 const UTF16_NAMES = new Set(['utf-16', 'utf16', 'utf-16le', 'utf-16be', 'ucs-2']);
 
+const WINDOWS_1252 = new Set(['windows-1252', 'cp1252', 'x-cp1252']);
+// Bytes 0x80-0x9F of windows-1252 (the rest is Latin-1). Written out because some Node
+// releases decode this label as Latin-1 in TextDecoder. 0 marks the five unassigned bytes.
+const CP1252_HIGH = [
+  0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+  0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+];
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+  if (!/[\x80-\x9f]/.test(latin1)) return latin1;
+  return latin1.replace(/[\x80-\x9f]/g, (ch) => {
+    const cp = CP1252_HIGH[ch.charCodeAt(0) - 0x80]!;
+    if (cp === 0) {
+      throw fail(`byte 0x${ch.charCodeAt(0).toString(16)} is not assigned in windows-1252`, 'character');
+    }
+    return String.fromCharCode(cp);
+  });
+}
+
 /** Decodes a document's bytes to text. */
 export function decodeDocumentBytes(bytes: Uint8Array): DecodedText {
   const b0 = bytes[0];
@@ -83,6 +103,7 @@ export function decodeDocumentBytes(bytes: Uint8Array): DecodedText {
     if (bad >= 0) throw fail(`byte 0x${body[bad]!.toString(16)} at offset ${bad} is not US-ASCII`, 'character');
     return { text: Buffer.from(body.buffer, body.byteOffset, body.length).toString('latin1'), mayHoldSurrogates: false };
   }
+  if (WINDOWS_1252.has(declared)) return { text: decodeWindows1252(body), mayHoldSurrogates: false };
   let decoder: TextDecoder;
   try {
     decoder = new TextDecoder(declared, { fatal: true });

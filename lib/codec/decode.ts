@@ -366,6 +366,8 @@ function toFault(v: XmlRpcValue | undefined): Fault {
     throw bad('a <fault> value must be a struct with faultCode and faultString');
   }
   const s = v as XmlRpcStruct;
+  // npm `xmlrpc` answers a throwing handler with an empty fault struct: tolerated, and said so.
+  if (Object.keys(s).length === 0) return new Fault(0, 'the server sent a fault with no faultCode and no faultString');
   const code = s['faultCode'];
   const text = s['faultString'];
   if (!Object.hasOwn(s, 'faultCode') || !Object.hasOwn(s, 'faultString')) {

@@ -41,6 +41,13 @@ export function readWithFastXmlParser(doc: string, sink: XmlSink, options: Decod
   if (/<!DOCTYPE/.test(doc)) {
     throw xmlError(doc, doc.indexOf('<!DOCTYPE'), 'a DOCTYPE is refused: XML-RPC needs no DTD, and no entity is ever expanded', 'dtd');
   }
+  // fast-xml-parser's validator lets "--" inside comments through; XML 1.0 §2.5 forbids it.
+  for (let at = doc.indexOf('<!--'); at >= 0; at = doc.indexOf('<!--', at + 4)) {
+    const close = doc.indexOf('--', at + 4);
+    if (close >= 0 && doc.charCodeAt(close + 2) !== 62) throw new DecodeError('xml', '"--" is not allowed inside a comment');
+    if (close < 0) break;
+    at = close;
+  }
   const valid = XMLValidator.validate(doc);
   if (valid !== true) {
     const { msg, line, col } = valid.err;
