@@ -1,0 +1,205 @@
+/**
+ * The XML-RPC client: encode a call, post it through the transport, decode the answer.
+ * Also `system.multicall` batching (spec digest §7.4) and the typed proxy.
+ */
+import { encodeCall } from '../codec/encode.js';
+import { decodeResponse } from '../codec/decode.js';
+import type { DecodeOptions, EncodeOptions } from '../codec/options.js';
+import { DecodeError, Fault, HttpError } from '../errors.js';
+import { isPlainObject, type XmlRpcValue } from '../values.js';
+import type { CallOptions, ClientOptions } from './options.js';
+import { createRemoteApi, type DynamicApi, type RemoteApi, type RemoteApiOptions } from './proxy.js';
+import { bodyExcerpt, flattenHeaders, HttpTransport, summarizeBody, type HttpResponse } from './transport.js';
+
+/** One call of a {@link Client.multicall} batch. */
+export interface MulticallCall {
+  methodName: string;
+  /** Positional parameters; none when left out. */
+  params?: readonly unknown[];
+}
+
+/** The interop fault code for "method not found" (spec digest §7.6). */
+const METHOD_NOT_FOUND = -32601;
+
+/** An XML-RPC client for one server URL. */
+export class Client {
+  /** The server URL, without credentials. */
+  readonly url: string;
+  private readonly transport: HttpTransport;
+  private readonly encodeOptions: EncodeOptions | undefined;
+  private readonly decodeOptions: DecodeOptions | undefined;
+  private readonly multicallFallback: boolean;
+  /** Learnt from the first multicall: false once the server said it has no `system.multicall`. */
+  private multicallSupported: boolean | undefined;
+
+  /**
+   * @param url `http://…`, `https://…`, `http+unix://<percent-encoded socket path>/path` or
+   *   `unix:///path/to.sock`. Without a path (`http://host:port`) calls go to `/RPC2`, as in Python.
+   */
+  constructor(url: string | URL, options: ClientOptions = {}) {
+    this.transport = new HttpTransport(url, options);
+    this.url = this.transport.endpoint.display;
+    this.encodeOptions = options.encode;
+    this.decodeOptions = options.decode;
+    this.multicallFallback = options.multicallFallback ?? true;
+  }
+
+  /**
+   * Calls a remote method and returns its result. A fault response rejects with {@link Fault}.
+   * The type parameter is a convenience for the caller; the result is not checked against it.
+   */
+  async call<T = XmlRpcValue>(methodName: string, params: readonly unknown[] = [], options?: CallOptions): Promise<T> {
+    if (typeof methodName !== 'string' || methodName === '') {
+      throw new TypeError(`The method name must be a non-empty string, got ${describe(methodName)}`);
+    }
+    if (!Array.isArray(params)) {
+      throw new TypeError(`The parameters of ${methodName} must be an array, got ${describe(params)}`);
+    }
+    const xml = encodeCall(methodName, params, this.encodeOptions);
+    const response = await this.transport.post(xml, options);
+    return this.decode(response) as T;
+  }
+
+  /**
+   * Sends several calls in one request through `system.multicall`. Each slot of the result holds
+   * the call's value or its {@link Fault} (not thrown). When the server has no `system.multicall`
+   * (fault -32601, or Python's "is not supported"), the calls are made one by one, in order.
+   */
+  async multicall(calls: readonly MulticallCall[], options?: CallOptions): Promise<Array<XmlRpcValue | Fault>> {
+    if (!Array.isArray(calls)) throw new TypeError(`multicall takes an array of calls, got ${describe(calls)}`);
+    const batch = calls.map((c: MulticallCall, i) => {
+      if (!isPlainObject(c) || typeof c.methodName !== 'string' || c.methodName === '') {
+        throw new TypeError(`multicall: calls[${i}] must be { methodName: string, params?: unknown[] }`);
+      }
+      if (c.params !== undefined && !Array.isArray(c.params)) {
+        throw new TypeError(`multicall: calls[${i}].params must be an array, got ${describe(c.params)}`);
+      }
+      return { methodName: c.methodName, params: c.params ?? [] };
+    });
+    if (batch.length === 0) return [];
+    if (this.multicallSupported === false) return this.callEach(batch, options);
+    let result: XmlRpcValue;
+    try {
+      result = await this.call('system.multicall', [batch], options);
+    } catch (error) {
+      if (this.multicallFallback && error instanceof Fault && isMethodMissing(error)) {
+        this.multicallSupported = false;
+        return this.callEach(batch, options);
+      }
+      throw error;
+    }
+    this.multicallSupported = true;
+    return unpackMulticall(result, batch.length);
+  }
+
+  /**
+   * A proxy whose properties are remote methods: `await api.calc.add(2, 3)` calls `calc.add`.
+   * Type it with an interface of the server's methods: `client.proxy<CalcApi>()`.
+   */
+  proxy<T = DynamicApi>(options: RemoteApiOptions = {}): RemoteApi<T> {
+    const call = (name: string, params: unknown[], callOptions: CallOptions | undefined): Promise<unknown> =>
+      this.call(name, params, callOptions);
+    return createRemoteApi(call, options) as RemoteApi<T>;
+  }
+
+  /** Closes the connections once calls in flight are done; later calls fail with a `NetworkError`. */
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+
+  private async callEach(batch: Array<{ methodName: string; params: readonly unknown[] }>, options?: CallOptions): Promise<Array<XmlRpcValue | Fault>> {
+    const out: Array<XmlRpcValue | Fault> = [];
+    for (const c of batch) {
+      try {
+        out.push(await this.call(c.methodName, c.params, options));
+      } catch (error) {
+        if (!(error instanceof Fault)) throw error;
+        out.push(error);
+      }
+    }
+    return out;
+  }
+
+  private decode(response: HttpResponse): XmlRpcValue {
+    const contentType = headerText(response.headers['content-type']);
+    try {
+      return decodeResponse(bodyForCodec(response.body, contentType), this.decodeOptions);
+    } catch (error) {
+      if (error instanceof DecodeError && error.reason !== 'limit' && isNotXmlRpc(response.body, contentType)) {
+        const text = bodyExcerpt(response.body);
+        const gist = summarizeBody(text, contentType);
+        throw new HttpError(
+          `Expected an XML-RPC response from ${this.url}, got ${contentType ?? 'a body without Content-Type'}` +
+            (gist === '' ? '' : `: ${gist}`),
+          200, flattenHeaders(response.headers), text, { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? JSON.stringify(value) : typeof value;
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * The body as the codec should get it: bytes, so the codec honours the document's BOM or
+ * encoding declaration. A document that declares nothing is read in the charset the
+ * Content-Type header names (RFC 7303 §3.2), by adding that declaration for the codec, which
+ * owns every charset rule.
+ */
+function bodyForCodec(body: Buffer, contentType: string | undefined): Buffer {
+  if (contentType === undefined) return body;
+  const charset = /;\s*charset\s*=\s*"?([A-Za-z][A-Za-z0-9._-]*)/i.exec(contentType)?.[1]?.toLowerCase();
+  if (charset === undefined || charset === 'utf-8' || charset === 'utf8') return body;
+  const b0 = body[0], b1 = body[1];
+  if ((b0 === 0xef && b1 === 0xbb) || (b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) return body;
+  const head = body.subarray(0, 256).toString('latin1');
+  if (!head.startsWith('<?xml')) {
+    return Buffer.concat([Buffer.from(`<?xml version="1.0" encoding="${charset}"?>`, 'latin1'), body]);
+  }
+  const end = head.indexOf('?>');
+  if (end < 0 || /\sencoding\s*=/.test(head.slice(0, end))) return body;
+  return Buffer.concat([Buffer.from(`${head.slice(0, end)} encoding="${charset}"`, 'latin1'), body.subarray(end)]);
+}
+
+/** A body that is plainly not XML-RPC: a non-XML media type, or an HTML page. */
+function isNotXmlRpc(body: Buffer, contentType: string | undefined): boolean {
+  const head = body.subarray(0, 512).toString('latin1').trimStart().toLowerCase();
+  if (head.startsWith('<!doctype html') || head.startsWith('<html')) return true;
+  if (contentType === undefined) return false;
+  return !/xml/i.test(contentType);
+}
+
+function isMethodMissing(fault: Fault): boolean {
+  if (fault.faultCode === METHOD_NOT_FOUND) return true;
+  // Python answers faultCode 1 'method "system.multicall" is not supported'; others word it alike.
+  return /system\.multicall/.test(fault.faultString) &&
+    /not (supported|found|defined|exist)|unknown|no such/i.test(fault.faultString);
+}
+
+/** Checks and unpacks a `system.multicall` result: `[value]` entries and fault structs. */
+function unpackMulticall(result: XmlRpcValue, expected: number): Array<XmlRpcValue | Fault> {
+  if (!Array.isArray(result)) {
+    throw new DecodeError('structure', `system.multicall returned ${describe(result)}, not an array`);
+  }
+  if (result.length !== expected) {
+    throw new DecodeError('structure', `system.multicall returned ${result.length} results for ${expected} calls`);
+  }
+  return result.map((entry, i) => {
+    if (Array.isArray(entry) && entry.length === 1) return entry[0] as XmlRpcValue;
+    if (isPlainObject(entry) && 'faultCode' in entry && 'faultString' in entry) {
+      const code = entry['faultCode'];
+      const text = entry['faultString'];
+      if ((typeof code === 'number' || typeof code === 'string') && typeof text === 'string') return new Fault(code, text);
+    }
+    throw new DecodeError('structure', 'system.multicall result is neither a one-element array nor a fault struct', `[${i}]`);
+  });
+}
