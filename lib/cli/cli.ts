@@ -1,0 +1,154 @@
+/**
+ * The command table and the top level: finds the command, parses its options, prints help and
+ * the version, runs it, and turns whatever it throws into a message and an exit code.
+ */
+import { readFileSync } from 'node:fs';
+import { callCommand } from './commands/call.js';
+import { codegenCommand } from './commands/codegen.js';
+import type { Command, Context } from './commands/common.js';
+import { decodeCommand, encodeCommand } from './commands/documents.js';
+import { describeCommand, listCommand } from './commands/introspect.js';
+import { multicallCommand } from './commands/multicall.js';
+import { serveCommand } from './commands/serve.js';
+import { formatOptions, parseCommandLine, suggest, UsageError } from './flags.js';
+import { ExitCode, reportError, type Output } from './output.js';
+
+/** Every command, in the order `--help` lists them. */
+export const COMMANDS: readonly Command[] = [
+  callCommand, listCommand, describeCommand, multicallCommand,
+  encodeCommand, decodeCommand, serveCommand, codegenCommand,
+];
+
+/** What the CLI needs from the process. */
+export interface CliEnvironment {
+  output: Output;
+  /** Reads all of standard input. */
+  readStdin(): Promise<Buffer>;
+  cwd: string;
+}
+
+const JSON_HELP = [
+  'JSON values (--json output; --json parameters, multicall files, encode input):',
+  '  null                         nil',
+  '  true / false                 boolean',
+  '  "text"                       string',
+  '  42                           int (an integer beyond 32 bits is i8)',
+  '  1.5, 2.0, 1e3                double (a fraction or exponent makes a double)',
+  '  [ ... ] / { ... }            array / struct',
+  '  {"$i8": "9007199254740993"}  i8 (a string keeps every digit)',
+  '  {"$double": "nan"}           double: also "inf", "-inf", or a number',
+  '  {"$base64": "aGk="}          base64',
+  '  {"$dateTime": "19980717T14:08:55"}   dateTime.iso8601 (also 1998-07-17T14:08:55, a fraction, a zone)',
+  '  {"$bigdecimal": "1.10"}      an exact decimal, sent as <double>',
+  '  {"$struct": {"$i8": 1}}      a struct whose only member looks like a tag',
+].join('\n');
+
+/** The package version, from the package.json next to dist/. */
+export function packageVersion(): string {
+  try {
+    const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+    const version = (JSON.parse(text) as { version?: unknown }).version;
+    return typeof version === 'string' ? version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'xmlrpc: an XML-RPC client, server and debugging tool',
+    '',
+    'Usage: xmlrpc COMMAND [OPTION...] [ARG...]',
+    '       xmlrpc URL METHOD [ARG...]        (xmlrpc-c style: the same as xmlrpc call)',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'xmlrpc COMMAND --help shows its arguments and options; xmlrpc help json shows the JSON form.',
+    'Exit codes: 0 success, 1 fault, 2 usage error, 3 network or HTTP error,',
+    '            4 the response could not be decoded, 5 a bug in xmlrpc (please report it).',
+    '',
+  ].join('\n');
+}
+
+/** The `--help` text of a command. */
+export function commandHelp(command: Command): string {
+  return [
+    `Usage: ${command.usage.map((u) => `xmlrpc ${u}`).join('\n       ')}`,
+    '',
+    command.summary.charAt(0).toUpperCase() + command.summary.slice(1) + '.',
+    '',
+    command.description,
+    '',
+    'Options:',
+    formatOptions(command.options),
+    '',
+  ].join('\n');
+}
+
+/** The command named first, or `call` for xmlrpc-c's form whose first word is a URL. */
+function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {
+  const word = argv[0] as string;
+  const command = COMMANDS.find((c) => c.name === word);
+  if (command !== undefined) return { command, rest: argv.slice(1) };
+  // A URL has ':', '.' or '/' (localhost:8080, example.com, http://...); a command name has none.
+  if (/[:./]/.test(word)) return { command: callCommand, rest: [...argv] };
+  return undefined;
+}
+
+function helpTopic(topic: string | undefined, output: Output): number {
+  if (topic === undefined) output.out(mainHelp());
+  else if (topic === 'json') output.out(JSON_HELP + '\n');
+  else {
+    const command = COMMANDS.find((c) => c.name === topic);
+    if (command === undefined) {
+      return reportError(new UsageError(`no help on ${JSON.stringify(topic)}${suggest(topic, [...COMMANDS.map((c) => c.name), 'json'], '')}`), output, '');
+    }
+    output.out(commandHelp(command));
+  }
+  return ExitCode.ok;
+}
+
+/** Runs the CLI with `argv` (without `node` and the script) and resolves with the exit code. */
+export async function runCli(argv: readonly string[], env: CliEnvironment): Promise<number> {
+  const { output } = env;
+  const first = argv[0];
+  if (first === undefined) {
+    output.err(mainHelp());
+    return ExitCode.usage;
+  }
+  if (first === '--help' || first === '-h') return helpTopic(undefined, output);
+  if (first === 'help') return helpTopic(argv[1], output);
+  if (first === '--version' || first === '-V') {
+    output.out(`xmlrpc-ts ${packageVersion()}\n`);
+    return ExitCode.ok;
+  }
+  if (first.startsWith('-')) {
+    return reportError(new UsageError(`expected a command first, found ${JSON.stringify(first)}; options come after the command`), output, '');
+  }
+  const found = findCommand(argv);
+  if (found === undefined) {
+    const names = COMMANDS.map((c) => c.name);
+    return reportError(new UsageError(`unknown command ${JSON.stringify(first)}${suggest(first, names, '')}`, ['Commands: ' + names.join(', ')]), output, '');
+  }
+  const { command, rest } = found;
+  try {
+    const line = parseCommandLine(rest, command.options);
+    if (line.flags.has('help')) {
+      output.out(commandHelp(command));
+      return ExitCode.ok;
+    }
+    let stdin: Promise<Buffer> | undefined;
+    const context: Context = {
+      line,
+      output,
+      cwd: env.cwd,
+      version: packageVersion(),
+      stdin: () => (stdin ??= env.readStdin()),
+    };
+    return await command.run(context);
+  } catch (error) {
+    return reportError(error, output, command.name);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * `xmlrpc call URL METHOD [ARG...]`: one call, its parameters in the typed argument syntax
+ * (or one JSON array with --json), its result printed for people, as JSON, or as raw XML.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Fault, type XmlRpcValue } from '../../index.js';
+import { parseArguments } from '../args.js';
+import { UsageError } from '../flags.js';
+import { jsonParams, valueToJson } from '../json.js';
+import { ExitCode, formatValue } from '../output.js';
+import { CONNECTION_OPTIONS, HELP_OPTION, JSON_OPTION, positionals, withClient, type Command, type Context } from './common.js';
+
+/** Reads the call's parameters from the arguments after METHOD. */
+export async function readParams(context: Context, args: readonly string[]): Promise<XmlRpcValue[]> {
+  const { line } = context;
+  if (line.flags.has('json') && args.length === 1 && (args[0] as string).trimStart().startsWith('[')) {
+    return jsonParams(args[0] as string, 'the JSON parameters');
+  }
+  if (line.flags.has('json') && args.length > 0 && args.some((a) => a.trimStart().startsWith('['))) {
+    throw new UsageError('with --json, give all parameters as one JSON array argument, e.g. \'[1, "x"]\'');
+  }
+  const stdin = args.includes('-') ? await context.stdin() : undefined;
+  return parseArguments(args, {
+    inferTypes: !line.flags.has('strings'),
+    sources: {
+      file: (path) => readFileSync(resolve(context.cwd, path)),
+      stdin: () => stdin ?? Buffer.alloc(0),
+    },
+  });
+}
+
+/** A fault as the JSON that --json prints on stdout (the caller still reports it on stderr). */
+export function faultJson(fault: Fault): string {
+  return valueToJson({ faultCode: fault.faultCode, faultString: fault.faultString }) + '\n';
+}
+
+/** `xmlrpc call`. */
+export const callCommand: Command = {
+  name: 'call',
+  summary: 'call a method and print its result',
+  usage: ['call URL METHOD [ARG...]', 'call URL METHOD --json \'[PARAM, ...]\''],
+  description: [
+    'Arguments (xmlrpc-c syntax; the type before the slash):',
+    '  i/42  I/9007199254740993 (i8)  d/1.5  b/true  s/text  n/ (nil)  h/0a1b (bytes as hex)',
+    '  base64/aGk=  t/19980717T14:08:55 (dateTime)',
+    '  array/(i/1,s/x)  struct/{name:s/x,id:i/1}   nest freely; array/() and struct/{} are empty',
+    '  42 -7 1.5 true hello   untyped: integers, decimals and true/false are inferred,',
+    '                         anything else is a string (--strings: always a string)',
+    '  @FILE  -               the bytes of a file, or of standard input, as base64',
+    'Inside array/(...) and struct/{...}, write \\, \\) \\} \\: for literal , ) } :',
+    'URL: http(s)://..., or HOST[:PORT] for http://HOST[:PORT]/RPC2.',
+    'Exit codes: 0 success, 1 fault, 2 usage error, 3 network or HTTP error, 4 undecodable response.',
+  ].join('\n'),
+  options: [
+    HELP_OPTION,
+    JSON_OPTION,
+    { name: 'xml', help: 'print the raw response XML' },
+    { name: 'strings', help: 'untyped arguments are strings (no inference)' },
+    ...CONNECTION_OPTIONS,
+  ],
+  async run(context) {
+    const { named, rest } = positionals(context, ['URL', 'METHOD'], true);
+    const [url, method] = named as [string, string];
+    if (method === '') throw new UsageError('the method name is empty');
+    const params = await readParams(context, rest);
+    const { line, output } = context;
+    return withClient(context, url, async (client, tap) => {
+      try {
+        const value = await client.call(method, params);
+        if (line.flags.has('xml')) output.out(rawBody(tap));
+        else if (line.flags.has('json')) output.out(valueToJson(value) + '\n');
+        else output.out(formatValue(value) + '\n');
+        return ExitCode.ok;
+      } catch (error) {
+        if (line.flags.has('xml')) output.out(rawBody(tap));
+        else if (error instanceof Fault && line.flags.has('json')) output.out(faultJson(error));
+        throw error;
+      }
+    });
+  },
+};
+
+/** The last response body as received (inflated), ending with a newline. */
+export function rawBody(tap: { lastResponseBody(): Buffer | undefined } | undefined): Uint8Array {
+  const body = tap?.lastResponseBody();
+  if (body === undefined || body.length === 0) return Buffer.alloc(0);
+  return body[body.length - 1] === 10 ? body : Buffer.concat([body, Buffer.from('\n')]);
+}

@@ -1,0 +1,160 @@
+/**
+ * `xmlrpc codegen URL`: a TypeScript interface of a server's methods for the typed proxy
+ * (`client.proxy<Api>()`), built from system.listMethods, system.methodSignature and
+ * system.methodHelp (as doc comments).
+ */
+import { DecodeError, type XmlRpcValue } from '../../index.js';
+import { optionValue, UsageError } from '../flags.js';
+import { ExitCode } from '../output.js';
+import { CONNECTION_OPTIONS, HELP_OPTION, positionals, withClient, type Command } from './common.js';
+import { describeMethods, type MethodDescription } from './introspect.js';
+
+/** XML-RPC signature type names → TypeScript types, as the client decodes them. */
+const TS_TYPES: Readonly<Record<string, string>> = {
+  int: 'number', i4: 'number', double: 'number',
+  i8: 'bigint',
+  boolean: 'boolean',
+  string: 'string',
+  'dateTime.iso8601': 'Date',
+  base64: 'Uint8Array',
+  struct: 'XmlRpcStruct',
+  array: 'XmlRpcValue[]',
+  nil: 'null',
+};
+
+/** Names the typed proxy keeps for JavaScript (see ReservedProxyName). */
+const RESERVED = new Set(['then', 'toJSON', 'valueOf', 'toString']);
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+function tsType(name: string): string {
+  return TS_TYPES[name] ?? 'XmlRpcValue';
+}
+
+function propertyName(name: string): string {
+  return IDENTIFIER.test(name) ? name : `'${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** A tree of namespaces: `calc.add` is the member `add` of the namespace `calc`. */
+interface Namespace {
+  method: MethodDescription | undefined;
+  children: Map<string, Namespace>;
+}
+
+function buildTree(methods: readonly MethodDescription[]): Namespace {
+  const root: Namespace = { method: undefined, children: new Map() };
+  for (const m of methods) {
+    let node = root;
+    for (const part of m.name.split('.')) {
+      let child = node.children.get(part);
+      if (child === undefined) {
+        child = { method: undefined, children: new Map() };
+        node.children.set(part, child);
+      }
+      node = child;
+    }
+    node.method = m;
+  }
+  return root;
+}
+
+function docComment(method: MethodDescription, indent: string): string[] {
+  const lines = method.help.trim() === '' ? [] : method.help.trim().split(/\r?\n/).map((l) => l.trimEnd());
+  const signatures = method.signatures ?? [];
+  if (signatures.length > 1) {
+    if (lines.length > 0) lines.push('');
+    for (const [ret, ...params] of signatures) lines.push(`- \`${method.name}(${params.join(', ')}) -> ${ret}\``);
+  }
+  lines.push(`XML-RPC \`${method.name}\``);
+  if (lines.length === 1) return [`${indent}/** ${safe(lines[0] as string)} */`];
+  return [`${indent}/**`, ...lines.map((l) => `${indent} *${l === '' ? '' : ' ' + safe(l)}`), `${indent} */`];
+}
+
+function safe(text: string): string {
+  return text.replace(/\*\//g, '*\\/');
+}
+
+/**
+ * The call signature of a method. Several XML-RPC signatures merge into one (a union per
+ * position; parameters some signatures lack are optional), because the typed proxy types a
+ * method from one call signature: TypeScript's `infer` sees only the last overload.
+ */
+function callSignature(method: MethodDescription): string {
+  const signatures = method.signatures;
+  if (signatures === null || signatures.length === 0) return '(...params: XmlRpcValue[]): XmlRpcValue';
+  const union = (types: Iterable<string>): string => [...new Set(types)].join(' | ');
+  const arities = signatures.map((s) => s.length - 1);
+  const longest = Math.max(...arities);
+  const params: string[] = [];
+  for (let i = 0; i < longest; i++) {
+    const types = signatures.filter((s) => s.length - 1 > i).map((s) => tsType(s[i + 1] as string));
+    const optional = arities.some((n) => n <= i);
+    params.push(`arg${i + 1}${optional ? '?' : ''}: ${union(types)}`);
+  }
+  return `(${params.join(', ')}): ${union(signatures.map((s) => tsType(s[0] as string)))}`;
+}
+
+function emit(node: Namespace, indent: string, out: string[]): void {
+  for (const [name, child] of [...node.children].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (RESERVED.has(name)) {
+      out.push(`${indent}// ${propertyName(name)}: reserved by the typed proxy; call ${child.method?.name ?? name} with client.call()`);
+      continue;
+    }
+    const method = child.method;
+    if (method !== undefined && child.children.size === 0) {
+      out.push(...docComment(method, indent));
+      out.push(`${indent}${propertyName(name)}${callSignature(method)};`);
+      continue;
+    }
+    // A namespace, which may be callable itself.
+    if (method !== undefined) out.push(...docComment(method, indent));
+    out.push(`${indent}${propertyName(name)}: {`);
+    if (method !== undefined) out.push(`${indent}  ${callSignature(method)};`);
+    emit(child, indent + '  ', out);
+    out.push(`${indent}};`);
+  }
+}
+
+/** The TypeScript source for an interface named `name` describing `methods`. */
+export function generateInterface(name: string, url: string, methods: readonly MethodDescription[]): string {
+  const out = [
+    `// Generated by \`xmlrpc codegen ${url}\` from system.listMethods, methodSignature and methodHelp.`,
+    "import type { XmlRpcStruct, XmlRpcValue } from 'xmlrpc-ts';",
+    '',
+    `/** The methods of ${safe(url)}: \`new Client(url).proxy<${name}>()\`. */`,
+    `export interface ${name} {`,
+  ];
+  emit(buildTree(methods), '  ', out);
+  out.push('}', '');
+  return out.join('\n');
+}
+
+/** `xmlrpc codegen`. */
+export const codegenCommand: Command = {
+  name: 'codegen',
+  summary: 'print a TypeScript interface of a server\'s methods',
+  usage: ['codegen URL [--name NAME]'],
+  description: [
+    'Builds the interface from system.listMethods, system.methodSignature (overloads for several',
+    'signatures; any parameters when the server gives none) and system.methodHelp (doc comments).',
+    'Dotted names become nested namespaces, as the typed proxy calls them: api.calc.add(1, 2).',
+  ].join('\n'),
+  options: [
+    HELP_OPTION,
+    { name: 'name', value: 'NAME', help: 'the interface name (default Api)' },
+    ...CONNECTION_OPTIONS,
+  ],
+  async run(context) {
+    const { named } = positionals(context, ['URL'], false);
+    const name = optionValue(context.line, 'name') ?? 'Api';
+    if (!IDENTIFIER.test(name)) throw new UsageError(`--name must be a TypeScript identifier, got ${JSON.stringify(name)}`);
+    return withClient(context, named[0] as string, async (client) => {
+      const listed: XmlRpcValue = await client.call('system.listMethods');
+      if (!Array.isArray(listed) || !listed.every((n) => typeof n === 'string')) {
+        throw new DecodeError('structure', 'system.listMethods did not return an array of method names');
+      }
+      const methods = await describeMethods(client, listed as string[]);
+      context.output.out(generateInterface(name, client.url, methods));
+      return ExitCode.ok;
+    });
+  },
+};

@@ -1,0 +1,77 @@
+/**
+ * `xmlrpc multicall URL [FILE|-]`: several calls in one `system.multicall` request, read as
+ * JSON (`[{"methodName": "…", "params": […]}, …]`) from a file or standard input.
+ */
+import { Fault, type XmlRpcValue } from '../../index.js';
+import { UsageError } from '../flags.js';
+import { isJsonObject, JsonInputError, jsonToValue, member, memberNames, parseJson, valueToJson } from '../json.js';
+import { ExitCode, faultLine, formatValue } from '../output.js';
+import { rawBody } from './call.js';
+import { CONNECTION_OPTIONS, HELP_OPTION, JSON_OPTION, positionals, readInputFile, withClient, type Command, type Context } from './common.js';
+
+/** Reads the text of FILE, or of standard input for `-` or no FILE. */
+export async function readTextInput(context: Context, file: string | undefined, what: string): Promise<{ text: string; source: string }> {
+  if (file === undefined || file === '-') return { text: (await context.stdin()).toString('utf8'), source: 'standard input' };
+  return { text: readInputFile(file, context.cwd, what).toString('utf8'), source: file };
+}
+
+/** Reads the calls of a multicall from JSON text. */
+export function readCalls(text: string, source: string): Array<{ methodName: string; params: XmlRpcValue[] }> {
+  const root = parseJson(text, source);
+  if (!Array.isArray(root)) throw new JsonInputError(source, 'expected a JSON array of calls: [{"methodName": "...", "params": [...]}, ...]');
+  return root.map((node, i) => {
+    const at = `calls[${i}]`;
+    if (!isJsonObject(node)) throw new JsonInputError(source, `${at} must be an object {"methodName": "...", "params": [...]}`);
+    const extra = memberNames(node).filter((n) => n !== 'methodName' && n !== 'params');
+    if (extra.length > 0) throw new JsonInputError(source, `${at} has unknown member ${JSON.stringify(extra[0])} (expected methodName and params)`);
+    const methodName = member(node, 'methodName');
+    if (typeof methodName !== 'string' || methodName === '') throw new JsonInputError(source, `${at}.methodName must be a non-empty string`);
+    const params = member(node, 'params') ?? [];
+    if (!Array.isArray(params)) throw new JsonInputError(source, `${at}.params must be an array`);
+    return { methodName, params: params.map((p, j) => jsonToValue(p, `${at}.params[${j}]`, source)) };
+  });
+}
+
+/** `xmlrpc multicall`. */
+export const multicallCommand: Command = {
+  name: 'multicall',
+  summary: 'make several calls in one request (system.multicall)',
+  usage: ['multicall URL [FILE|-]'],
+  description: [
+    'The calls are a JSON array read from FILE or standard input:',
+    '  [{"methodName": "sample.add", "params": [3, 5]}, {"methodName": "system.listMethods"}]',
+    'Parameters use the JSON form of `xmlrpc help json`. Each result prints on its own line as',
+    '[index] value, or [index] Fault CODE: STRING; the exit code is 1 when any call faulted.',
+    'Servers without system.multicall get the calls one by one.',
+  ].join('\n'),
+  options: [HELP_OPTION, JSON_OPTION, { name: 'xml', help: 'print the raw response XML' }, ...CONNECTION_OPTIONS],
+  async run(context) {
+    const all = context.line.positionals;
+    if (all.length > 2) throw new UsageError(`unexpected argument ${JSON.stringify(all[2])}`);
+    const { named } = positionals(context, ['URL'], true);
+    const { text, source } = await readTextInput(context, all[1], 'the calls file');
+    const calls = readCalls(text, source);
+    const { output, line } = context;
+    return withClient(context, named[0] as string, async (client, tap) => {
+      let results: Array<XmlRpcValue | Fault>;
+      try {
+        results = await client.multicall(calls);
+      } catch (error) {
+        if (line.flags.has('xml')) output.out(rawBody(tap));
+        throw error;
+      }
+      const faults = results.filter((r) => r instanceof Fault).length;
+      if (line.flags.has('xml')) output.out(rawBody(tap));
+      else if (line.flags.has('json')) {
+        output.out(valueToJson(results.map((r) => r instanceof Fault ? { fault: { faultCode: r.faultCode, faultString: r.faultString } } : { value: r })) + '\n');
+      } else {
+        results.forEach((r, i) => {
+          const label = `[${i}] `;
+          output.out(label + (r instanceof Fault ? faultLine(r) : formatValue(r, ' '.repeat(label.length))) + '\n');
+        });
+      }
+      if (faults > 0) output.err(`xmlrpc multicall: ${faults} of ${results.length} calls faulted\n`);
+      return faults > 0 ? ExitCode.fault : ExitCode.ok;
+    });
+  },
+};
