@@ -5,7 +5,7 @@
 import { EncodeError } from '../errors.js';
 import { TypedValue, XmlRpcDateTime, isPlainObject } from '../values.js';
 import { resolveEncodeOptions, type EncodeOptions, type ResolvedEncodeOptions } from './options.js';
-import { formatDate, formatDouble, formatNonFinite } from './scalars.js';
+import { formatDate, formatDouble, formatNonFinite, parseDateTime } from './scalars.js';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
@@ -159,7 +159,14 @@ function writeDate(w: Writer, d: Date): void {
 }
 
 function writeDateTime(w: Writer, d: XmlRpcDateTime): void {
-  w.out += `<value><dateTime.iso8601>${d.toString()}</dateTime.iso8601></value>`;
+  const text = d.toString();
+  // Its fields are public: check them with the decoder's own rule, so nothing invalid goes out.
+  try {
+    parseDateTime(text);
+  } catch (e) {
+    throw w.fail(`an XmlRpcDateTime with impossible fields (${e instanceof Error ? e.message : String(e)})`);
+  }
+  w.out += `<value><dateTime.iso8601>${text}</dateTime.iso8601></value>`;
 }
 
 function writeBytes(w: Writer, b: Uint8Array): void {

@@ -119,15 +119,34 @@ for (let c = 0; c < 128; c++) {
   NAME_CHAR[c] = start || /[0-9.\-]/.test(ch) ? 1 : 0;
 }
 
+// XML 1.0 §2.3 NameStartChar / NameChar beyond ASCII (U+00A0, U+3000 and other spaces are not).
+const NAME_START_NON_ASCII = '\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}';
+const NAME_CHAR_NON_ASCII = NAME_START_NON_ASCII + '\\u00B7\\u0300-\\u036F\\u203F-\\u2040';
+const NON_ASCII_NAME_START_RE = new RegExp(`^[${NAME_START_NON_ASCII}]`, 'u');
+const NON_ASCII_NAME_CHAR_RE = new RegExp(`^[${NAME_CHAR_NON_ASCII}]`, 'u');
+
 function nameEnd(doc: string, pos: number): number {
   const len = doc.length;
   const first = doc.charCodeAt(pos);
-  if (!(first >= 128 ? true : NAME_START[first] === 1)) return pos;
-  let i = pos + 1;
+  let i: number;
+  if (first < 128) {
+    if (NAME_START[first] !== 1) return pos;
+    i = pos + 1;
+  } else {
+    const m = NON_ASCII_NAME_START_RE.exec(doc.slice(pos, pos + 2));
+    if (m === null) return pos;
+    i = pos + m[0].length;
+  }
   while (i < len) {
     const c = doc.charCodeAt(i);
-    if (c < 128 && NAME_CHAR[c] === 0) break;
-    i++;
+    if (c < 128) {
+      if (NAME_CHAR[c] === 0) break;
+      i++;
+    } else {
+      const m = NON_ASCII_NAME_CHAR_RE.exec(doc.slice(i, i + 2));
+      if (m === null) break;
+      i += m[0].length;
+    }
   }
   return i;
 }
@@ -159,7 +178,7 @@ function isWhitespace(text: string): boolean {
   return true;
 }
 
-const DECL_RE = /^<\?xml([ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*("[^"]*"|'[^']*'))([ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*("[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?([ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*("(?:yes|no)"|'(?:yes|no)'))?[ \t\r\n]*\?>/;
+const DECL_RE = /^<\?xml([ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*("1\.[0-9]+"|'1\.[0-9]+'))([ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*("[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?([ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*("(?:yes|no)"|'(?:yes|no)'))?[ \t\r\n]*\?>/;
 
 /** Length of the XML declaration at the start of `doc` (0 if none); a malformed one is an error. */
 export function declarationLength(doc: string, start: number): number {

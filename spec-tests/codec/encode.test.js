@@ -299,3 +299,19 @@ describe('pretty: indented output for people, the same values for programs', () 
     assert.equal(decodeResponse(xml).s, value.s);
   });
 });
+
+describe('XmlRpcDateTime: its public fields are checked before they are written', () => {
+  it('impossible fields (month 13, hour 99, a fraction with markup) are an EncodeError at the path, never invalid XML', () => {
+    const bad = new XmlRpcDateTime({ year: 1998, month: 13, day: 45, hour: 99, minute: 0, second: 0, fraction: 'x<', offsetMinutes: null });
+    const e = encodeError(() => encodeCall('m', [{ when: bad }]));
+    assert.equal(e.path, 'params[0].when');
+  });
+  it('valid fields, with a fraction and a zone, are written as sent and read back the same', () => {
+    const ok = new XmlRpcDateTime({ year: 1998, month: 7, day: 17, hour: 14, minute: 8, second: 55, fraction: '250000', offsetMinutes: 120 });
+    assert.equal(written(ok), '<value><dateTime.iso8601>19980717T14:08:55.250000+02:00</dateTime.iso8601></value>');
+    forEachReader((reader) => {
+      const back = decodeResponse(encodeResponse(ok), { reader, dateTime: 'lossless' });
+      assert.deepEqual({ ...back }, { ...ok });
+    });
+  });
+});
