@@ -1,0 +1,168 @@
+/**
+ * The server bench: an `echo` server under wrk (keep-alive, POST), small (~700 B) and medium
+ * (~45 KB) calls, 1 and 64 connections, against bare node:http answering a fixed body, npm
+ * `xmlrpc`, `@foxglove/xmlrpc` and Python's threading SimpleXMLRPCServer (HTTP/1.1), all in one
+ * run. Each cell is the median req/s of RUNS runs of DURATION seconds after a warm-up.
+ * Prints a markdown table and writes it to bench/server/RESULTS.md.
+ *
+ *   node bench/server/run.js            (env: SERVER_BENCH_SECONDS=2, SERVER_BENCH_RUNS=3)
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeResponse } from '../../dist/index.js';
+import { makePayloads } from './payloads.js';
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const SECONDS = Number(process.env.SERVER_BENCH_SECONDS ?? 2);
+const RUNS = Number(process.env.SERVER_BENCH_RUNS ?? 3);
+const WARMUP_SECONDS = 1;
+const CONCURRENCY = [1, 64];
+const PEERS = [
+  { name: 'bare node:http', cmd: [process.execPath, here('./servers.js'), 'bare'], fixed: true },
+  { name: 'xmlrpc-ts', cmd: [process.execPath, here('./servers.js'), 'xmlrpc-ts'] },
+  { name: 'npm xmlrpc', cmd: [process.execPath, here('./servers.js'), 'npm-xmlrpc'] },
+  { name: '@foxglove/xmlrpc', cmd: [process.execPath, here('./servers.js'), 'foxglove'] },
+  { name: 'Python SimpleXMLRPCServer', cmd: ['python3', here('./py_server.py')] },
+];
+
+function startPeer(peer) {
+  const child = spawn(peer.cmd[0], peer.cmd.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+  const stop = () => {
+    if (child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL');
+  };
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', function onData(chunk) {
+      out += chunk;
+      const m = /READY (\d+)/.exec(out);
+      if (m === null) return;
+      child.stdout.off('data', onData);
+      child.stdout.resume();
+      resolve({ port: Number(m[1]), stop });
+    });
+    child.once('exit', (code) => reject(new Error(`${peer.name} exited (${code}) before it was ready`)));
+    child.once('error', reject);
+  });
+}
+
+/** POSTs a body once and returns the decoded echo, to check the peer answers right. */
+function echoOnce(port, body) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/RPC2', agent: false, headers: { 'Content-Type': 'text/xml' } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        try {
+          resolve(decodeResponse(Buffer.concat(chunks)));
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function wrk(port, connections, seconds, bodyFile) {
+  const out = execFileSync(
+    'wrk',
+    ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '5s', '-s', here('./post.lua'), `http://127.0.0.1:${port}/RPC2`, '--', bodyFile],
+    { encoding: 'utf8', timeout: (seconds + 30) * 1000 },
+  );
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  const socketErrors = /Socket errors: (.*)/.exec(out)?.[1];
+  return { rps, errors: non2xx, socketErrors };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const payloads = makePayloads();
+const dir = mkdtempSync(path.join(os.tmpdir(), 'xmlrpc-server-bench-'));
+const files = {};
+for (const [name, p] of Object.entries(payloads)) {
+  files[name] = path.join(dir, `${name}.xml`);
+  writeFileSync(files[name], p.body);
+}
+console.log(`server bench: small ${Buffer.byteLength(payloads.small.body)} B, medium ${Buffer.byteLength(payloads.medium.body)} B calls; ` + `${RUNS} × ${SECONDS} s per cell (median), wrk -t1, keep-alive\n`);
+
+const results = {}; // results[payload][c][peer] = { rps, errors, socketErrors }
+const started = performance.now();
+const running = [];
+try {
+  // All peers listen at once (idle servers cost nothing) and take turns, run by run, so that
+  // anything else happening on the machine hits them all alike.
+  for (const peer of PEERS) running.push({ peer, ...(await startPeer(peer)) });
+  for (const [name, p] of Object.entries(payloads)) {
+    for (const { peer, port } of running) {
+      const echoed = await echoOnce(port, p.body);
+      if (JSON.stringify(echoed) !== JSON.stringify(p.params[0])) throw new Error(`${peer.name} answered the ${name} call wrongly`);
+      wrk(port, 64, WARMUP_SECONDS, files[name]);
+    }
+    for (const c of CONCURRENCY) {
+      const runs = new Map(running.map(({ peer }) => [peer.name, []]));
+      for (let i = 0; i < RUNS; i++) {
+        for (const { peer, port } of running) runs.get(peer.name).push(wrk(port, c, SECONDS, files[name]));
+      }
+      for (const { peer } of running) {
+        const r = runs.get(peer.name);
+        const cell = { rps: median(r.map((x) => x.rps)), errors: r.reduce((n, x) => n + x.errors, 0), socketErrors: r.map((x) => x.socketErrors).filter(Boolean) };
+        ((results[name] ??= {})[c] ??= {})[peer.name] = cell;
+        console.log(`${peer.name.padEnd(26)} ${name.padEnd(6)} c=${String(c).padEnd(3)} ${cell.rps.toFixed(0).padStart(7)} req/s` + (cell.errors > 0 || cell.socketErrors.length > 0 ? `  (non-2xx: ${cell.errors}; ${cell.socketErrors.join('; ')})` : ''));
+      }
+    }
+  }
+} finally {
+  for (const { stop } of running) stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const ours = 'xmlrpc-ts';
+const python = 'Python SimpleXMLRPCServer';
+const bare = 'bare node:http';
+const fmt = (cell) => (cell === undefined ? 'n/a' : `${Math.round(cell.rps).toLocaleString('en-US')}${cell.errors > 0 ? ' (errors)' : ''}`);
+const lines = [];
+lines.push(`| payload | conn | ${PEERS.map((p) => p.name).join(' | ')} | ours / bare | ours / Python |`);
+lines.push(`|---|---:|${PEERS.map(() => '---:').join('|')}|---:|---:|`);
+for (const name of Object.keys(payloads)) {
+  for (const c of CONCURRENCY) {
+    const row = results[name][c];
+    const vsBare = row[ours].rps / row[bare].rps;
+    const vsPython = row[ours].rps / row[python].rps;
+    lines.push(`| ${name} | ${c} | ${PEERS.map((p) => fmt(row[p.name])).join(' | ')} | ${(vsBare * 100).toFixed(0)} % | ${vsPython.toFixed(1)}× |`);
+  }
+}
+const smallVsBare = results.small[64][ours].rps / results.small[64][bare].rps;
+const mediumVsPython = results.medium[64][ours].rps / results.medium[64][python].rps;
+const verdict = [
+  `- small, 64 connections: ${(smallVsBare * 100).toFixed(0)} % of bare node:http (target ≥ 35 %): ${smallVsBare >= 0.35 ? 'met' : 'NOT met'}`,
+  `- medium, 64 connections: ${mediumVsPython.toFixed(1)}× Python (target ≥ 3×): ${mediumVsPython >= 3 ? 'met' : 'NOT met'}`,
+];
+const table = lines.join('\n');
+const elapsed = ((performance.now() - started) / 1000).toFixed(0);
+console.log(`\nrequests per second (median of ${RUNS} × ${SECONDS} s), all servers one process/thread pool on the same machine as wrk:\n`);
+console.log(table);
+console.log('\n' + verdict.join('\n'));
+
+const cpus = os.cpus();
+writeFileSync(
+  here('./RESULTS.md'),
+  `# Server bench results\n\n` +
+    `\`node bench/server/run.js\` (also run by \`npm run bench\`), ${new Date().toISOString().slice(0, 10)}: ` +
+    `Node ${process.version}, ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, wrk 1 thread on the same machine, ` +
+    `keep-alive, an \`echo\` method; small = ${Buffer.byteLength(payloads.small.body)} B call, medium = ${Buffer.byteLength(payloads.medium.body)} B ` +
+    `(100 structs). Each cell: median requests/s of ${RUNS} runs of ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up, the peers taking turns run by run; ` +
+    `every peer's echo was checked before it was measured. The bench took ${elapsed} s.\n\n` +
+    `${table}\n\n${verdict.join('\n')}\n\n` +
+    `"bare node:http" reads the body and answers a precomputed response: the ceiling for any server on node:http. ` +
+    `xmlrpc-ts runs with its defaults (limits, time limit, AsyncLocalStorage context, signature-free \`echo\`). ` +
+    `Python is SimpleXMLRPCServer with ThreadingMixIn and HTTP/1.1 (keep-alive).\n\n` +
+    `wrk and the servers share the same ${cpus.length} cores, so cells move between runs (the 1-connection ones most: ` +
+    `a ping-pong of two processes depends on scheduling); compare peers within one run, not across runs.\n`,
+);

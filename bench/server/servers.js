@@ -1,0 +1,44 @@
+// One echo server of the bench per process: `node servers.js <kind>` prints "READY <port>".
+// Kinds: bare (node:http answering a fixed body), xmlrpc-ts, npm-xmlrpc, foxglove.
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import { createServer, encodeResponse } from '../../dist/index.js';
+import { makePayloads } from './payloads.js';
+
+const require = createRequire(import.meta.url);
+const kind = process.argv[2];
+const ready = (port) => console.log(`READY ${port}`);
+
+if (kind === 'bare') {
+  // The ceiling: read the body, answer the precomputed echo response of that payload.
+  const { small, medium } = makePayloads();
+  const answers = [small, medium].map((p) => ({ length: Buffer.byteLength(p.body), xml: Buffer.from(encodeResponse(p.params[0])) }));
+  const server = http.createServer((req, res) => {
+    let size = 0;
+    req.on('data', (c) => (size += c.length));
+    req.on('end', () => {
+      const answer = size === answers[0].length ? answers[0].xml : answers[1].xml;
+      res.writeHead(200, { 'Content-Type': 'text/xml', 'Content-Length': answer.length });
+      res.end(answer);
+    });
+  });
+  server.listen(0, '127.0.0.1', () => ready(server.address().port));
+} else if (kind === 'xmlrpc-ts') {
+  const server = createServer();
+  server.addMethod('echo', (x) => x);
+  server.listen(0, '127.0.0.1').then((a) => ready(a.port));
+} else if (kind === 'npm-xmlrpc') {
+  const xmlrpc = require('xmlrpc');
+  const server = xmlrpc.createServer({ host: '127.0.0.1', port: 0 });
+  server.on('echo', (error, params, callback) => callback(null, params[0]));
+  server.httpServer.on('listening', () => ready(server.httpServer.address().port));
+} else if (kind === 'foxglove') {
+  const { XmlRpcServer } = require('@foxglove/xmlrpc');
+  const { HttpServerNodejs } = require('@foxglove/xmlrpc/nodejs');
+  const server = new XmlRpcServer(new HttpServerNodejs());
+  server.setHandler('echo', async (_method, args) => args[0]);
+  server.listen(0, '127.0.0.1').then(() => ready(server.port()));
+} else {
+  console.error(`unknown server kind ${kind}`);
+  process.exit(2);
+}

@@ -1,0 +1,172 @@
+/**
+ * The call context: who is calling what, and a signal that says when to stop.
+ *
+ * Handlers keep their positional signature (`(a, b) => a + b`), so the context cannot be an
+ * argument, and arrow functions have no `this`. It travels in an `AsyncLocalStorage` instead:
+ * `currentCall()` returns it anywhere inside the handler, also after `await`.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** What a handler may know about the call it is serving. */
+export interface CallContext {
+  /** The method being called (for a `system.multicall` entry, the entry's method). */
+  readonly methodName: string;
+  /** The HTTP path the call came in on (`""` when dispatched without HTTP and none was given). */
+  readonly path: string;
+  /** The request headers, lower-case names as Node gives them (`{}` without HTTP). */
+  readonly headers: Readonly<IncomingHttpHeaders>;
+  /** The client's IP address, when known. */
+  readonly remoteAddress: string | undefined;
+  /** What the `authenticate` hook returned for this request; `undefined` without one. */
+  readonly user: unknown;
+  /** Aborted when the client goes away, the call's time limit passes or the server is closed. */
+  readonly signal: AbortSignal;
+}
+
+/** What a transport (or a test) may tell {@link XmlRpcDispatcher.dispatch} about a call. */
+export interface DispatchContext {
+  path?: string;
+  headers?: Readonly<IncomingHttpHeaders>;
+  remoteAddress?: string | undefined;
+  user?: unknown;
+  /** Aborts every handler of this request (e.g. the client disconnected). */
+  signal?: AbortSignal;
+}
+
+const EMPTY_HEADERS: Readonly<IncomingHttpHeaders> = Object.freeze({});
+
+/**
+ * The per-request state behind {@link CallContext}. The `AbortController` is created only when a
+ * handler reads `signal` (most never do), so a plain call costs one small object.
+ */
+export class CallState {
+  readonly path: string;
+  readonly headers: Readonly<IncomingHttpHeaders>;
+  readonly remoteAddress: string | undefined;
+  readonly user: unknown;
+  private controller: AbortController | undefined;
+  private abortReason: Error | undefined;
+  private readonly external: AbortSignal | undefined;
+  private readonly onExternalAbort: (() => void) | undefined;
+
+  constructor(init: DispatchContext | undefined) {
+    this.path = init?.path ?? '';
+    this.headers = init?.headers ?? EMPTY_HEADERS;
+    this.remoteAddress = init?.remoteAddress;
+    this.user = init?.user;
+    this.external = init?.signal;
+    if (this.external !== undefined) {
+      if (this.external.aborted) {
+        this.abortReason = reasonOf(this.external);
+      } else {
+        this.onExternalAbort = () => this.abort(reasonOf(this.external as AbortSignal));
+        this.external.addEventListener('abort', this.onExternalAbort, { once: true });
+      }
+    }
+  }
+
+  /** The signal handed to handlers; aborted already if the call was. */
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  /** Why the call was aborted, or `undefined` while it runs. */
+  get aborted(): Error | undefined {
+    return this.abortReason;
+  }
+
+  /** Aborts the call: handlers that asked for the signal see it fire. */
+  abort(reason: Error): void {
+    if (this.abortReason !== undefined) return;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+    const listeners = this.abortListeners;
+    this.abortListeners = undefined;
+    if (listeners !== undefined) for (const listener of listeners) listener(reason);
+  }
+
+  private abortListeners: ((reason: Error) => void)[] | undefined;
+
+  /** Calls `listener` once when the call is aborted; returns a function that unsubscribes. */
+  onAbort(listener: (reason: Error) => void): () => void {
+    (this.abortListeners ??= []).push(listener);
+    return () => {
+      const i = this.abortListeners?.indexOf(listener) ?? -1;
+      if (i !== -1) this.abortListeners?.splice(i, 1);
+    };
+  }
+
+  /** Drops the listener on the transport's signal once the call is answered. */
+  release(): void {
+    if (this.onExternalAbort !== undefined) {
+      this.external?.removeEventListener('abort', this.onExternalAbort);
+    }
+  }
+
+  /** The context seen by the handler of `methodName`. */
+  contextFor(methodName: string): CallContext {
+    return new BoundContext(this, methodName);
+  }
+}
+
+class BoundContext implements CallContext {
+  constructor(
+    readonly state: CallState,
+    readonly methodName: string,
+  ) {}
+  get path(): string {
+    return this.state.path;
+  }
+  get headers(): Readonly<IncomingHttpHeaders> {
+    return this.state.headers;
+  }
+  get remoteAddress(): string | undefined {
+    return this.state.remoteAddress;
+  }
+  get user(): unknown {
+    return this.state.user;
+  }
+  get signal(): AbortSignal {
+    return this.state.signal;
+  }
+}
+
+function reasonOf(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new Error(String(reason ?? 'aborted'));
+}
+
+const storage = new AsyncLocalStorage<CallContext>();
+
+/** Runs `fn` with `context` as the current call. */
+export function runWithContext<T>(context: CallContext, fn: () => T): T {
+  return storage.run(context, fn);
+}
+
+/**
+ * The context of the XML-RPC call being served: call it inside a handler (also after `await`).
+ * Throws a `TypeError` when no call is running, e.g. when a handler is called directly.
+ */
+export function currentCall(): CallContext {
+  const context = storage.getStore();
+  if (context === undefined) {
+    throw new TypeError('currentCall() was called outside an XML-RPC handler');
+  }
+  return context;
+}
+
+/** The context of the call being served, or `undefined` outside a handler. */
+export function findCurrentCall(): CallContext | undefined {
+  return storage.getStore();
+}
+
+/** The state behind the running call, for sub-calls made on its behalf (`system.multicall`). */
+export function currentState(): CallState | undefined {
+  const context = storage.getStore();
+  return context instanceof BoundContext ? context.state : undefined;
+}

@@ -1,0 +1,385 @@
+/**
+ * The dispatcher: a request body in, a response body out, no sockets. It owns the method
+ * registry, turns every failure into a fault with an interoperability code, and enforces the
+ * per-call time limit.
+ */
+import { decodeCall } from '../codec/decode.js';
+import type { MethodCall } from '../codec/decode.js';
+import { encodeFault, encodeResponse, encodeValue } from '../codec/encode.js';
+import type { DecodeOptions, EncodeOptions } from '../codec/options.js';
+import { DecodeError, EncodeError, Fault, TimeoutError } from '../errors.js';
+import { CallState, runWithContext } from './context.js';
+import type { CallContext, DispatchContext } from './context.js';
+import { FaultCode, asFault, faultForDecodeError, messageOf, toXmlSafeText } from './faults.js';
+import { normalizeSignatures, signatureMismatch } from './signature.js';
+import type { Signature } from './signature.js';
+import { registerSystemMethods } from './system.js';
+import type { SystemMethodsOptions } from './system.js';
+
+/**
+ * A method implementation: called with the call's params positionally; may return a promise.
+ * `undefined` is answered as `<nil/>`. Throw a `Fault` to send a fault of your choice.
+ */
+export type MethodHandler = (...params: never[]) => unknown;
+
+/** What may be declared about a method when it is registered. */
+export interface MethodOptions {
+  /** One signature (`['int', 'int', 'int']`: return type first) or several; params are checked against them. */
+  signature?: Signature | readonly Signature[];
+  /** Text for `system.methodHelp`. */
+  help?: string;
+}
+
+/** How {@link XmlRpcDispatcher.addMethods} names and describes an object's methods. */
+export interface AddMethodsOptions {
+  /** Namespace: `'calc'` exposes `add` as `calc.add`. */
+  prefix?: string;
+  /** Signatures by method name (without the prefix). */
+  signatures?: Readonly<Record<string, Signature | readonly Signature[]>>;
+  /** Help texts by method name (without the prefix). */
+  help?: Readonly<Record<string, string>>;
+}
+
+/** A registered method, as introspection reports it. */
+export interface MethodInfo {
+  readonly name: string;
+  /** The declared signatures, or `undefined` (`system.methodSignature` then says `"undef"`). */
+  readonly signatures: readonly Signature[] | undefined;
+  /** The help text, `""` when none was given. */
+  readonly help: string;
+}
+
+/** `system.multicall` settings. */
+export interface MulticallOptions {
+  /** Most calls in one batch; a longer batch is refused as a whole. Default 1,000. */
+  maxCalls?: number;
+  /** Run the calls of a batch concurrently instead of in order. Default false. */
+  parallel?: boolean;
+}
+
+/** Options of a dispatcher (and of a server, which is one). */
+export interface DispatcherOptions {
+  /** How request bodies are decoded, limits included. */
+  decode?: DecodeOptions;
+  /** How return values and faults are encoded. */
+  encode?: EncodeOptions;
+  /** Which `system.*` methods to register: `false` for none; all by default. */
+  system?: boolean | SystemMethodsOptions;
+  /** `system.multicall` settings. */
+  multicall?: MulticallOptions;
+  /** Time limit of one call (a whole multicall batch), in ms; 0 for none. Default 60,000. */
+  callTimeoutMs?: number;
+  /** Send the messages of errors handlers throw (never their stacks). Default true. */
+  exposeErrorMessages?: boolean;
+  /** Sees every error that becomes a fault or an error response (for logging). Must not throw. */
+  onError?: (error: Error, context: CallContext | undefined) => void;
+}
+
+const MAX_POSITIONAL_PARAMS = 65_536;
+
+/** The key of the HTTP layer's entry point (not part of the public API). */
+export const dispatchNow = Symbol('dispatchNow');
+
+interface RegisteredMethod extends MethodInfo {
+  readonly handler: MethodHandler;
+}
+
+/** Resolved dispatcher settings (internal). */
+interface Settings {
+  readonly decode: DecodeOptions | undefined;
+  readonly encode: EncodeOptions | undefined;
+  readonly callTimeoutMs: number;
+  readonly exposeErrorMessages: boolean;
+  readonly onError: ((error: Error, context: CallContext | undefined) => void) | undefined;
+}
+
+/** The transport-free XML-RPC protocol: a method registry and `dispatch(body) → response body`. */
+export class XmlRpcDispatcher {
+  private readonly methods = new Map<string, RegisteredMethod>();
+  private readonly settings: Settings;
+  /** The options this dispatcher was made with (mounted dispatchers inherit them). */
+  readonly options: Readonly<DispatcherOptions>;
+
+  /** Makes a dispatcher with the `system.*` methods registered (unless turned off). */
+  constructor(options: DispatcherOptions = {}) {
+    this.options = Object.freeze({ ...options });
+    const callTimeoutMs = options.callTimeoutMs ?? 60_000;
+    if (!(Number.isFinite(callTimeoutMs) && callTimeoutMs >= 0)) {
+      throw new RangeError(`callTimeoutMs must be a number >= 0, got ${String(callTimeoutMs)}`);
+    }
+    this.settings = {
+      decode: options.decode,
+      encode: options.encode,
+      callTimeoutMs,
+      exposeErrorMessages: options.exposeErrorMessages ?? true,
+      onError: options.onError,
+    };
+    registerSystemMethods(this, options.system ?? true, {
+      maxCalls: options.multicall?.maxCalls ?? 1000,
+      parallel: options.multicall?.parallel ?? false,
+      callSub: (state, methodName, params) => this.callSub(state, methodName, params),
+      encodeProblem: (methodName, value) => this.encodeProblem(methodName, value),
+    });
+  }
+
+  /** Registers (or replaces) a method; the handler gets the call's params positionally. */
+  addMethod(name: string, handler: MethodHandler, options: MethodOptions = {}): this {
+    if (typeof name !== 'string' || name === '') throw new TypeError('method name must be a non-empty string');
+    if (typeof handler !== 'function') throw new TypeError(`handler of '${name}' must be a function`);
+    if (options.help !== undefined && typeof options.help !== 'string') {
+      throw new TypeError(`help of '${name}' must be a string`);
+    }
+    this.methods.set(name, {
+      name,
+      handler,
+      signatures: normalizeSignatures(name, options.signature),
+      help: options.help ?? '',
+    });
+    return this;
+  }
+
+  /**
+   * Registers the methods of an object (own and inherited, up to but not including
+   * `Object.prototype`), bound to it. Names starting with `_`, `constructor`, getters and
+   * non-function properties are skipped.
+   */
+  addMethods(target: object, options: AddMethodsOptions = {}): this {
+    if (typeof target !== 'object' || target === null) throw new TypeError('addMethods needs an object');
+    const prefix = options.prefix === undefined || options.prefix === '' ? '' : `${options.prefix}.`;
+    const seen = new Set<string>();
+    for (let o: object | null = target; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+      for (const key of Object.getOwnPropertyNames(o)) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (key.startsWith('_') || key === 'constructor') continue;
+        const value: unknown = Object.getOwnPropertyDescriptor(o, key)?.value;
+        if (typeof value !== 'function') continue;
+        const bound = (value as (...args: unknown[]) => unknown).bind(target) as MethodHandler;
+        const signature = options.signatures !== undefined && Object.hasOwn(options.signatures, key) ? options.signatures[key] : undefined;
+        const help = options.help !== undefined && Object.hasOwn(options.help, key) ? options.help[key] : undefined;
+        this.addMethod(prefix + key, bound, { signature, help });
+      }
+    }
+    return this;
+  }
+
+  /** Unregisters a method (`system.*` ones too); true if it was there. */
+  removeMethod(name: string): boolean {
+    return this.methods.delete(name);
+  }
+
+  /** Whether a method of that name is registered. */
+  hasMethod(name: string): boolean {
+    return this.methods.has(name);
+  }
+
+  /** The registered method names, sorted. */
+  listMethods(): string[] {
+    return [...this.methods.keys()].sort();
+  }
+
+  /** Introspection data of a method, or `undefined`. */
+  methodInfo(name: string): MethodInfo | undefined {
+    const method = this.methods.get(name);
+    return method === undefined ? undefined : { name: method.name, signatures: method.signatures, help: method.help };
+  }
+
+  /**
+   * The whole protocol without sockets: decodes a `<methodCall>`, runs the method and returns
+   * the `<methodResponse>` text. Never rejects: every failure is a fault response.
+   */
+  async dispatch(body: Uint8Array | string, context?: DispatchContext): Promise<string> {
+    const state = new CallState(context);
+    try {
+      return await this[dispatchNow](body, state);
+    } finally {
+      state.release();
+    }
+  }
+
+  /**
+   * `dispatch` for the HTTP layer: the answer itself when the handler is synchronous (no
+   * promise on the hot path), else a promise of it. Never throws or rejects.
+   */
+  [dispatchNow](body: Uint8Array | string, state: CallState): string | Promise<string> {
+    let call: MethodCall;
+    try {
+      call = decodeCall(body, this.settings.decode);
+    } catch (error) {
+      return this.faultResponse(this.requestFault(error), error, undefined);
+    }
+    const { methodName } = call;
+    let result: unknown;
+    try {
+      result = this.invoke(state, methodName, call.params);
+    } catch (error) {
+      return this.faultResponse(asFault(error) ?? this.internalFault(error), undefined, undefined);
+    }
+    if (!isThenable(result)) return this.encodeResult(result, methodName, state);
+    return this.limited(result, state, methodName).then(
+      (value) => this.encodeResult(value, methodName, state),
+      (error: unknown) => this.faultResponse(asFault(error) ?? this.internalFault(error), undefined, undefined),
+    );
+  }
+
+  /** Runs a method for `state`; throws a `Fault` (reported to `onError`) when it fails. */
+  private invoke(state: CallState, methodName: string, params: unknown[]): unknown {
+    const method = this.methods.get(methodName);
+    if (method === undefined) {
+      throw this.report(new Fault(FaultCode.METHOD_NOT_FOUND, `method '${methodName}' not found`), state, methodName);
+    }
+    if (params.length > MAX_POSITIONAL_PARAMS) {
+      // Spreading them into a call would overflow the stack; no real method takes this many.
+      const fault = new Fault(FaultCode.INVALID_PARAMS, `'${methodName}' got ${params.length} params; at most ${MAX_POSITIONAL_PARAMS} are passed to a method`);
+      throw this.report(fault, state, methodName);
+    }
+    if (method.signatures !== undefined) {
+      const problem = signatureMismatch(methodName, method.signatures, params);
+      if (problem !== undefined) throw this.report(new Fault(FaultCode.INVALID_PARAMS, problem), state, methodName);
+    }
+    const context = state.contextFor(methodName);
+    let result: unknown;
+    try {
+      result = runWithContext(context, () => (method.handler as (...args: unknown[]) => unknown)(...params));
+    } catch (error) {
+      throw this.handlerFault(error, context);
+    }
+    if (!isThenable(result)) return result;
+    return Promise.resolve(result).then(undefined, (error: unknown) => {
+      throw this.handlerFault(error, context);
+    });
+  }
+
+  /** Runs a call made on behalf of the current one (a `system.multicall` entry). */
+  private async callSub(state: CallState, methodName: string, params: unknown[]): Promise<unknown> {
+    if (state.aborted !== undefined) throw new Fault(FaultCode.CALL_TIMEOUT, `call aborted: ${state.aborted.message}`);
+    return await this.invoke(state, methodName, params);
+  }
+
+  /**
+   * Waits for a handler's promise until the call's time limit passes or the call is aborted
+   * (client gone, server closing); then the handler's signal fires and the call ends with a
+   * fault, whether or not the handler stops.
+   */
+  private limited(promise: PromiseLike<unknown>, state: CallState, methodName: string): Promise<unknown> {
+    const ms = this.settings.callTimeoutMs;
+    return new Promise((resolve, reject) => {
+      const timer =
+        ms === 0
+          ? undefined
+          : setTimeout(() => {
+              const error = new TimeoutError('call', ms);
+              state.abort(error);
+            }, ms);
+      const unsubscribe = state.onAbort((reason) => {
+        clearTimeout(timer);
+        const fault =
+          reason instanceof TimeoutError
+            ? new Fault(FaultCode.CALL_TIMEOUT, `call to '${methodName}' exceeded its time limit of ${ms} ms`, { cause: reason })
+            : new Fault(FaultCode.TRANSPORT_ERROR, `call to '${methodName}' aborted: ${reason.message}`, { cause: reason });
+        reject(this.report(fault, state, methodName, reason));
+      });
+      if (state.aborted !== undefined) {
+        reject(new Fault(FaultCode.TRANSPORT_ERROR, `call to '${methodName}' aborted: ${state.aborted.message}`));
+      }
+      promise.then(
+        (value) => {
+          clearTimeout(timer);
+          unsubscribe();
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          unsubscribe();
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** The fault for something a handler threw (reported to `onError`). */
+  private handlerFault(error: unknown, context: CallContext): Fault {
+    this.notify(error, context);
+    const fault = asFault(error);
+    if (fault !== undefined) return fault;
+    const message = this.settings.exposeErrorMessages ? messageOf(error) : 'application error';
+    return new Fault(FaultCode.APPLICATION_ERROR, message, { cause: error });
+  }
+
+  /** The fault for a body the codec refused. */
+  private requestFault(error: unknown): Fault {
+    if (error instanceof DecodeError) return faultForDecodeError(error);
+    return this.internalFault(error);
+  }
+
+  private internalFault(error: unknown): Fault {
+    return new Fault(FaultCode.INTERNAL_ERROR, `internal error: ${messageOf(error)}`, { cause: error });
+  }
+
+  /** Why the value a multicall entry returned cannot be encoded (`value` is its `[result]` slot), or `undefined`. */
+  private encodeProblem(methodName: string, value: unknown): string | undefined {
+    try {
+      encodeValue(value, this.settings.encode);
+      return undefined;
+    } catch (error) {
+      return unencodableResult(methodName, error, '[0]');
+    }
+  }
+
+  private encodeResult(result: unknown, methodName: string, state: CallState): string {
+    try {
+      return encodeResponse(result === undefined ? null : result, this.settings.encode);
+    } catch (error) {
+      const fault = new Fault(FaultCode.INTERNAL_ERROR, unencodableResult(methodName, error, 'params[0]'), { cause: error });
+      return this.faultResponse(fault, error, state.contextFor(methodName));
+    }
+  }
+
+  /** A fault response; `error` (when given) is reported to `onError` first. */
+  private faultResponse(fault: Fault, error: unknown, context: CallContext | undefined): string {
+    if (error !== undefined) this.notify(error, context);
+    const faultString = toXmlSafeText(fault.faultString);
+    try {
+      return encodeFault({ faultCode: fault.faultCode, faultString }, this.settings.encode);
+    } catch (encodeError) {
+      // e.g. a handler's Fault with a code that is not an int32.
+      this.notify(encodeError, context);
+      return encodeFault(
+        { faultCode: FaultCode.INTERNAL_ERROR, faultString: `internal error: the fault cannot be encoded: ${toXmlSafeText(messageOf(encodeError))}` },
+        this.settings.encode,
+      );
+    }
+  }
+
+  private report(fault: Fault, state: CallState, methodName: string, error: Error = fault): Fault {
+    this.notify(error, state.contextFor(methodName));
+    return fault;
+  }
+
+  private notify(error: unknown, context: CallContext | undefined): void {
+    const onError = this.settings.onError;
+    if (onError === undefined) return;
+    try {
+      onError(error instanceof Error ? error : new Error(messageOf(error)), context);
+    } catch {
+      // A logging hook must not change the answer.
+    }
+  }
+}
+
+/** Says where a return value could not be encoded: the codec's path, rebased on `result`. */
+function unencodableResult(methodName: string, error: unknown, root: string): string {
+  const head = `the return value of '${methodName}' cannot be encoded: `;
+  if (!(error instanceof EncodeError)) return head + messageOf(error);
+  const rest = error.path.startsWith(root) ? error.path.slice(root.length) : error.path;
+  const where = rest === '' ? 'result' : rest.startsWith('[') ? `result${rest}` : `result.${rest.replace(/^\./, '')}`;
+  return `${head}${error.detail} at ${where}`;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

@@ -1,0 +1,82 @@
+/**
+ * The fault codes the server sends, after Dan Libby's "Specification for Fault Code
+ * Interoperability" (20010516), and the mapping from errors to faults.
+ */
+import { DecodeError, Fault } from '../errors.js';
+
+/** Interoperability fault codes (reserved range -32768 … -32000). */
+export const FaultCode = Object.freeze({
+  /** Parse error: not well formed (also: a DOCTYPE, which we refuse). */
+  PARSE_ERROR: -32700,
+  /** Parse error: unsupported encoding. */
+  UNSUPPORTED_ENCODING: -32701,
+  /** Parse error: invalid character for encoding. */
+  INVALID_CHARACTER: -32702,
+  /** Server error: invalid XML-RPC, not a conforming `<methodCall>`. */
+  INVALID_REQUEST: -32600,
+  /** Server error: requested method not found. */
+  METHOD_NOT_FOUND: -32601,
+  /** Server error: invalid method parameters. */
+  INVALID_PARAMS: -32602,
+  /** Server error: internal XML-RPC error (e.g. a return value that cannot be encoded). */
+  INTERNAL_ERROR: -32603,
+  /** Application error: a handler threw something other than a `Fault`. */
+  APPLICATION_ERROR: -32500,
+  /** System error. */
+  SYSTEM_ERROR: -32400,
+  /** Transport error. */
+  TRANSPORT_ERROR: -32300,
+  /** Implementation-defined: the call's time limit passed. */
+  CALL_TIMEOUT: -32000,
+});
+
+/** The fault for a request body the codec refused. */
+export function faultForDecodeError(error: DecodeError): Fault {
+  switch (error.reason) {
+    case 'xml':
+      if (error.xmlKind === 'encoding') {
+        return new Fault(FaultCode.UNSUPPORTED_ENCODING, `parse error: unsupported encoding: ${error.message}`);
+      }
+      if (error.xmlKind === 'character') {
+        return new Fault(FaultCode.INVALID_CHARACTER, `parse error: invalid character: ${error.message}`);
+      }
+      return new Fault(FaultCode.PARSE_ERROR, `parse error: not well formed: ${error.message}`);
+    case 'dtd':
+      // A DOCTYPE is well-formed XML, but XML-RPC documents have none and we never read one.
+      return new Fault(FaultCode.PARSE_ERROR, `parse error: DOCTYPE not allowed: ${error.message}`);
+    case 'structure':
+      return new Fault(FaultCode.INVALID_REQUEST, `invalid XML-RPC: ${error.message}`);
+    case 'value':
+    case 'limit':
+      // Values and limits are checked inside <params> (a name too long is a limit as well).
+      return new Fault(FaultCode.INVALID_PARAMS, `invalid params: ${error.message}`);
+  }
+}
+
+/** A thrown value that is a fault: our `Fault`, or any error carrying `faultCode`/`faultString`. */
+export function asFault(error: unknown): Fault | undefined {
+  if (error instanceof Fault) return error;
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { faultCode, faultString } = error as { faultCode?: unknown; faultString?: unknown };
+  if ((typeof faultCode === 'number' || typeof faultCode === 'string') && typeof faultString === 'string') {
+    return new Fault(faultCode, faultString, { cause: error });
+  }
+  return undefined;
+}
+
+/** The message of anything thrown, without a stack trace. */
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) {
+    if (error.message === '') return error.name;
+    return error.name === 'Error' ? error.message : `${error.name}: ${error.message}`;
+  }
+  return String(error);
+}
+
+// Characters XML 1.0 cannot carry, raw or as references; lone surrogates included.
+const XML_ILLEGAL = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** `text` with characters XML cannot carry replaced by U+FFFD, so any message can go out in a fault. */
+export function toXmlSafeText(text: string): string {
+  return text.replace(XML_ILLEGAL, '\uFFFD');
+}

@@ -1,0 +1,158 @@
+/**
+ * `XmlRpcServer`: a dispatcher with an HTTP face. Its own methods answer on its paths; other
+ * dispatchers can be mounted on more paths of the same HTTP server.
+ */
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { ServerOptions as TlsServerOptions } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { XmlRpcDispatcher } from './dispatcher.js';
+import type { DispatcherOptions } from './dispatcher.js';
+import { HttpLayer, resolveHttpSettings } from './http.js';
+import type { HttpOptions } from './http.js';
+
+/** Everything a server can be given: dispatcher options, HTTP options and TLS. */
+export interface ServerOptions extends DispatcherOptions, HttpOptions {
+  /** Serve HTTPS from `listen()` with these `node:https` options (key, cert, …). */
+  tls?: TlsServerOptions;
+}
+
+/** A `node:http` request listener. */
+export type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
+
+/** An XML-RPC server: register methods, then `listen()` or mount `handler` in any node:http server. */
+export class XmlRpcServer extends XmlRpcDispatcher {
+  private readonly routes = new Map<string, XmlRpcDispatcher>();
+  private readonly anyPath: boolean;
+  private readonly http: HttpLayer;
+  private readonly tls: TlsServerOptions | undefined;
+  private server: Server | undefined;
+  private closing: Promise<void> | undefined;
+
+  /**
+   * The request listener: `http.createServer(server.handler)`, or mounted in a framework
+   * (docs/server.md). It serves this server's paths and the mounted dispatchers.
+   */
+  readonly handler: RequestListener;
+
+  /** Makes a server; see {@link ServerOptions} for the defaults. */
+  constructor(options: ServerOptions = {}) {
+    super(options);
+    this.tls = options.tls;
+    const paths = options.paths ?? ['/', '/RPC2'];
+    this.anyPath = paths === 'any';
+    if (paths !== 'any') {
+      if (!Array.isArray(paths)) throw new TypeError(`paths must be an array of paths or 'any'`);
+      for (const path of paths) this.routes.set(checkPath(path), this);
+    }
+    this.http = new HttpLayer(resolveHttpSettings(options), (path) => this.routes.get(path) ?? (this.anyPath ? this : undefined), options.onError === undefined ? undefined : (error) => options.onError?.(error, undefined));
+    this.handler = this.http.listener;
+  }
+
+  /**
+   * Serves another set of methods on `path` (like Python's MultiPathXMLRPCServer) and returns
+   * its dispatcher: the one given, or a new one with this server's options.
+   */
+  mount(path: string, dispatcher: XmlRpcDispatcher = new XmlRpcDispatcher(this.options)): XmlRpcDispatcher {
+    this.routes.set(checkPath(path), dispatcher);
+    return dispatcher;
+  }
+
+  /** Stops serving `path`; true if something was served there. */
+  unmount(path: string): boolean {
+    return this.routes.delete(path);
+  }
+
+  /** The dispatcher that answers on `path`, or `undefined` (then requests get 404). */
+  dispatcherFor(path: string): XmlRpcDispatcher | undefined {
+    return this.routes.get(path) ?? (this.anyPath ? this : undefined);
+  }
+
+  /**
+   * Starts an HTTP (or HTTPS, with `tls`) server. `host` defaults to `127.0.0.1`: pass
+   * `'0.0.0.0'` or `'::'` to accept calls from other machines. Port 0 picks a free port.
+   */
+  async listen(port = 0, host = '127.0.0.1'): Promise<AddressInfo> {
+    if (this.server !== undefined) throw new Error('the server is already listening');
+    const settings = this.http.settings;
+    const serverOptions = {
+      keepAliveTimeout: settings.keepAliveTimeoutMs,
+      headersTimeout: settings.headersTimeoutMs,
+      // A backstop for the body timeout the handler enforces itself.
+      requestTimeout: settings.headersTimeoutMs + settings.bodyTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, settings.headersTimeoutMs),
+    };
+    const server: Server = this.tls === undefined ? createHttpServer(serverOptions) : createHttpsServer({ ...this.tls, ...serverOptions });
+    server.on('request', this.handler);
+    // Answer `Expect: 100-continue` only once the request passed its checks (size, auth).
+    server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+      this.http.awaitingContinue.add(request);
+      this.handler(request, response);
+    });
+    // Malformed or too slow requests: a status line, then the socket is closed.
+    server.on('clientError', (error: Error & { code?: string }, socket) => {
+      if (socket.writable && error.code !== 'ECONNRESET') {
+        const status =
+          error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      }
+      socket.destroy();
+    });
+    this.server = server;
+    this.closing = undefined;
+    this.http.closing = false;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    }).catch((error: unknown) => {
+      this.server = undefined;
+      throw error;
+    });
+    return server.address() as AddressInfo;
+  }
+
+  /** The `node:http` (or `node:https`) server `listen()` started, for its events; `undefined` otherwise. */
+  get httpServer(): Server | undefined {
+    return this.server;
+  }
+
+  /** Where the server listens, or `null` before `listen()` and after `close()`. */
+  address(): AddressInfo | null {
+    const address = this.server?.address();
+    return typeof address === 'object' && address !== null ? address : null;
+  }
+
+  /**
+   * Graceful stop: no new connections, idle keep-alive connections closed, in-flight calls given
+   * `closeTimeoutMs` to finish (then aborted and their connections closed).
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.http.closing = true;
+    const server = this.server;
+    const closed = server === undefined ? Promise.resolve() : new Promise<void>((resolve) => server.close(() => resolve()));
+    server?.closeIdleConnections();
+    await this.http.drain(this.http.settings.closeTimeoutMs);
+    server?.closeAllConnections();
+    await closed;
+    this.server = undefined;
+  }
+}
+
+function checkPath(path: string): string {
+  if (typeof path !== 'string' || !path.startsWith('/')) throw new TypeError(`a path must start with '/', got ${JSON.stringify(path)}`);
+  return path;
+}
+
+/** Makes an {@link XmlRpcServer}. */
+export function createServer(options?: ServerOptions): XmlRpcServer {
+  return new XmlRpcServer(options);
+}

@@ -1,0 +1,133 @@
+/**
+ * The `system.*` methods: introspection (listMethods, methodHelp, methodSignature),
+ * getCapabilities and multicall. They are ordinary registered methods: `removeMethod` turns
+ * one off, and a user may register their own under the same name.
+ */
+import { Fault } from '../errors.js';
+import { isPlainObject } from '../values.js';
+import type { CallState } from './context.js';
+import { currentState } from './context.js';
+import type { XmlRpcDispatcher } from './dispatcher.js';
+import { FaultCode, asFault, messageOf, toXmlSafeText } from './faults.js';
+
+/** Which `system.*` methods a dispatcher registers; each defaults to true. */
+export interface SystemMethodsOptions {
+  listMethods?: boolean;
+  methodHelp?: boolean;
+  methodSignature?: boolean;
+  getCapabilities?: boolean;
+  multicall?: boolean;
+}
+
+/** What the system methods need from their dispatcher beyond its public API (internal). */
+export interface SystemHost {
+  readonly maxCalls: number;
+  readonly parallel: boolean;
+  /** Runs a method on behalf of the running call; rejects with a `Fault`. */
+  callSub(state: CallState, methodName: string, params: unknown[]): Promise<unknown>;
+  /** Why the `[value]` slot of a call to `methodName` cannot be encoded, or `undefined`. */
+  encodeProblem(methodName: string, slot: unknown): string | undefined;
+}
+
+/** A capability as `system.getCapabilities` reports it. */
+interface Capability {
+  specUrl: string;
+  specVersion: number;
+}
+
+const CAPABILITIES = {
+  xmlrpc: { specUrl: 'http://www.xmlrpc.com/spec', specVersion: 1 },
+  faults_interop: { specUrl: 'http://xmlrpc-epi.sourceforge.net/specs/rfc.fault_codes.php', specVersion: 20010516 },
+  introspect: { specUrl: 'http://xmlrpc-c.sourceforge.net/introspection.html', specVersion: 1 },
+  'system.multicall': { specUrl: 'http://www.xmlrpc.com/discuss/msgReader$1208', specVersion: 1 },
+  nil: { specUrl: 'http://www.ontosys.com/xml-rpc/extensions.php', specVersion: 20010518 },
+} satisfies Record<string, Capability>;
+
+/** Registers the enabled `system.*` methods on `dispatcher`. */
+export function registerSystemMethods(dispatcher: XmlRpcDispatcher, which: boolean | SystemMethodsOptions, host: SystemHost): void {
+  const on = (name: keyof SystemMethodsOptions): boolean => (typeof which === 'boolean' ? which : which[name] ?? true);
+
+  if (on('listMethods')) {
+    dispatcher.addMethod('system.listMethods', () => dispatcher.listMethods(), {
+      signature: ['array'],
+      help: 'The names of the methods this server offers.',
+    });
+  }
+  if (on('methodHelp')) {
+    dispatcher.addMethod('system.methodHelp', (name: string) => infoOf(dispatcher, name).help, {
+      signature: ['string', 'string'],
+      help: 'The help text of a method ("" when it has none).',
+    });
+  }
+  if (on('methodSignature')) {
+    dispatcher.addMethod('system.methodSignature', (name: string) => infoOf(dispatcher, name).signatures?.map((s) => [...s]) ?? 'undef', {
+      signature: ['array', 'string'],
+      help: 'The signatures of a method: arrays of type names, return type first; "undef" when none was declared.',
+    });
+  }
+  if (on('getCapabilities')) {
+    dispatcher.addMethod('system.getCapabilities', () => capabilities(dispatcher, dispatcher.options.encode?.allowNil ?? true), {
+      signature: ['struct'],
+      help: 'The specifications this server implements, by name: {specUrl, specVersion}.',
+    });
+  }
+  if (on('multicall')) {
+    dispatcher.addMethod('system.multicall', (calls: unknown[]) => multicall(host, calls), {
+      signature: ['array', 'array'],
+      help:
+        'Runs a batch of calls, each a struct {methodName, params}. The result has one entry per call: ' +
+        'a one-element array holding the value, or a struct {faultCode, faultString}.',
+    });
+  }
+}
+
+function infoOf(dispatcher: XmlRpcDispatcher, name: string): NonNullable<ReturnType<XmlRpcDispatcher['methodInfo']>> {
+  const info = dispatcher.methodInfo(name);
+  if (info === undefined) throw new Fault(FaultCode.METHOD_NOT_FOUND, `method '${name}' not found`);
+  return info;
+}
+
+function capabilities(dispatcher: XmlRpcDispatcher, nil: boolean): Record<string, Capability> {
+  const result: Record<string, Capability> = { xmlrpc: CAPABILITIES.xmlrpc, faults_interop: CAPABILITIES.faults_interop };
+  if (dispatcher.hasMethod('system.listMethods')) result['introspect'] = CAPABILITIES.introspect;
+  if (dispatcher.hasMethod('system.multicall')) result['system.multicall'] = CAPABILITIES['system.multicall'];
+  if (nil) result['nil'] = CAPABILITIES.nil;
+  return result;
+}
+
+type Slot = [unknown] | { faultCode: number | string; faultString: string };
+
+async function multicall(host: SystemHost, calls: unknown[]): Promise<Slot[]> {
+  const state = currentState();
+  if (state === undefined) throw new Fault(FaultCode.INTERNAL_ERROR, 'system.multicall must run inside a dispatched call');
+  if (calls.length > host.maxCalls) {
+    throw new Fault(FaultCode.INVALID_PARAMS, `system.multicall takes at most ${host.maxCalls} calls, got ${calls.length}`);
+  }
+  const runOne = async (entry: unknown, i: number): Promise<Slot> => {
+    const invalid = (why: string): Slot => ({ faultCode: FaultCode.INVALID_REQUEST, faultString: `system.multicall entry ${i}: ${why}` });
+    if (!isPlainObject(entry)) return invalid('must be a struct {methodName, params}');
+    const methodName = Object.hasOwn(entry, 'methodName') ? entry['methodName'] : undefined;
+    const params = Object.hasOwn(entry, 'params') ? entry['params'] : undefined;
+    if (typeof methodName !== 'string') return invalid('methodName must be a string');
+    if (!Array.isArray(params)) return invalid('params must be an array');
+    // Recursion would let one request fan out without bound.
+    if (methodName === 'system.multicall') return invalid('system.multicall cannot be nested');
+    try {
+      const value = await host.callSub(state, methodName, params);
+      const slot: Slot = [value === undefined ? null : value];
+      const problem = host.encodeProblem(methodName, slot);
+      if (problem !== undefined) return { faultCode: FaultCode.INTERNAL_ERROR, faultString: toXmlSafeText(problem) };
+      return slot;
+    } catch (error) {
+      const fault = asFault(error) ?? new Fault(FaultCode.INTERNAL_ERROR, `internal error: ${messageOf(error)}`);
+      return { faultCode: fault.faultCode, faultString: toXmlSafeText(fault.faultString) };
+    }
+  };
+  if (host.parallel) return await Promise.all(calls.map(runOne));
+  const results: Slot[] = [];
+  for (let i = 0; i < calls.length; i++) {
+    if (state.aborted !== undefined) throw new Fault(FaultCode.CALL_TIMEOUT, `system.multicall stopped at entry ${i}: ${state.aborted.message}`);
+    results.push(await runOne(calls[i], i));
+  }
+  return results;
+}
