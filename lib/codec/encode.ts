@@ -125,10 +125,10 @@ function writeI8(w: Writer, n: bigint): void {
 function writeNumber(w: Writer, n: number): void {
   if (Number.isInteger(n)) {
     if (n >= INT32_MIN && n <= INT32_MAX && !Object.is(n, -0)) return writeInt(w, n);
-    if (Object.is(n, -0)) return writeDouble(w, n);
+    // Beyond 2^53 a whole number is a float that lost its fraction, never an exact integer.
+    if (Object.is(n, -0) || !Number.isSafeInteger(n)) return writeDouble(w, n);
     switch (w.opts.largeIntegers) {
       case 'i8':
-        if (!Number.isSafeInteger(n)) throw w.fail(`${n} is not a safe integer; pass a bigint to send it as <i8>`);
         return writeI8(w, BigInt(n));
       case 'double':
         return writeDouble(w, n);

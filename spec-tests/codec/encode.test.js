@@ -56,11 +56,17 @@ describe('numbers: int32 integers are <int>, other finite numbers <double>', () 
     assert.match(e.message, /bigint|largeIntegers|asDouble/);
     assert.equal(encodeError(() => encodeCall('m', [1, -2147483649])).path, 'params[1]');
   });
-  it("numbers: largeIntegers 'i8' writes <i8> for safe integers and refuses unsafe ones", () => {
+  it("numbers: largeIntegers 'i8' writes <i8> for safe integers; unsafe ones are doubles whatever the option", () => {
     assert.equal(written(2147483648, { largeIntegers: 'i8' }), '<value><i8>2147483648</i8></value>');
     assert.equal(written(-9007199254740991, { largeIntegers: 'i8' }), '<value><i8>-9007199254740991</i8></value>');
-    encodeError(() => written(2 ** 60, { largeIntegers: 'i8' }));
+    assert.equal(written(2 ** 60, { largeIntegers: 'i8' }), '<value><double>1152921504606847000.0</double></value>');
     assert.equal(written(7, { largeIntegers: 'i8' }), '<value><int>7</int></value>');
+  });
+  it('numbers: a whole number beyond 2^53 (1e100, MAX_VALUE) is a <double> by default: it cannot be an exact integer', () => {
+    assert.deepStrictEqual(roundTrip(1e100), 1e100);
+    assert.deepStrictEqual(roundTrip(Number.MAX_VALUE), Number.MAX_VALUE);
+    assert.equal(written(2 ** 53), '<value><double>9007199254740992.0</double></value>');
+    assert.equal(encodeError(() => written(2 ** 53 - 1)).path, '');
   });
   it("numbers: largeIntegers 'double' writes <double>", () => {
     assert.equal(written(2147483648, { largeIntegers: 'double' }), '<value><double>2147483648.0</double></value>');
