@@ -151,10 +151,14 @@ export class XmlRpcDateTime implements DateTimeFields {
       d.setFullYear(this.year, this.month - 1, this.day);
       return d;
     }
-    const utc = Date.UTC(2000, this.month - 1, this.day, this.hour, this.minute, this.second, ms);
-    const d = new Date(utc);
+    const offsetMs = (this.offsetMinutes ?? 0) * 60_000;
+    // Date.UTC reads years 0-99 as 1900-1999; only those need the slower path.
+    if (this.year >= 100) {
+      return new Date(Date.UTC(this.year, this.month - 1, this.day, this.hour, this.minute, this.second, ms) - offsetMs);
+    }
+    const d = new Date(Date.UTC(2000, this.month - 1, this.day, this.hour, this.minute, this.second, ms));
     d.setUTCFullYear(this.year);
-    return new Date(d.getTime() - (this.offsetMinutes ?? 0) * 60_000);
+    return new Date(d.getTime() - offsetMs);
   }
 
   /** The spec form `YYYYMMDDTHH:MM:SS`, followed by `.fraction` and the zone when they were sent. */

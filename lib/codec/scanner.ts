@@ -224,13 +224,21 @@ export function scanDocument(doc: string, sink: XmlSink, start = 0): void {
 
     if (c === 47 /* / */) {
       const nameStart = lt + 2;
-      const nEnd = nameEnd(doc, nameStart);
-      const name = doc.slice(nameStart, nEnd);
-      const close = skipSpace(doc, nEnd);
-      if (name === '' || doc.charCodeAt(close) !== 62) throw xmlError(doc, lt, 'malformed end tag');
       const expected = open.pop();
-      if (expected === undefined) throw xmlError(doc, lt, `end tag </${name}> without a start tag`);
-      if (expected !== name) throw xmlError(doc, lt, `end tag </${name}> does not match <${expected}>`);
+      let name: string;
+      let close: number;
+      if (expected !== undefined && doc.charCodeAt(nameStart + expected.length) === 62 && doc.startsWith(expected, nameStart)) {
+        // The common case, `</name>`, compared in place.
+        name = expected;
+        close = nameStart + expected.length;
+      } else {
+        const nEnd = nameEnd(doc, nameStart);
+        name = doc.slice(nameStart, nEnd);
+        close = skipSpace(doc, nEnd);
+        if (name === '' || doc.charCodeAt(close) !== 62) throw xmlError(doc, lt, 'malformed end tag');
+        if (expected === undefined) throw xmlError(doc, lt, `end tag </${name}> without a start tag`);
+        if (expected !== name) throw xmlError(doc, lt, `end tag </${name}> does not match <${expected}>`);
+      }
       if (pending !== '') {
         sink.characters(pending, pendingAt);
         pending = '';
@@ -288,7 +296,9 @@ export function scanDocument(doc: string, sink: XmlSink, start = 0): void {
     pos = nEnd;
     let attrNames: Set<string> | undefined;
     let selfClosing = false;
-    for (;;) {
+    // The common case, `<name>`, skips the attribute loop.
+    if (doc.charCodeAt(pos) === 62) pos++;
+    else for (;;) {
       const before = pos;
       pos = skipSpace(doc, pos);
       const ch = doc.charCodeAt(pos);
