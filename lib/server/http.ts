@@ -44,6 +44,13 @@ export interface HttpOptions {
   authenticate?: AuthenticateHook;
   /** How long `close()` lets in-flight calls finish before aborting them, in ms. Default 10,000. */
   closeTimeoutMs?: number;
+  /**
+   * Open connections at once (servers started by `listen`); beyond this a new connection is
+   * closed at once. With `maxBodyBytes` it bounds the memory requests can hold. Default 10,000.
+   */
+  maxConnections?: number;
+  /** Connections the kernel queues before `listen`'s server accepts them. Default 511. */
+  backlog?: number;
 }
 
 /** Resolved HTTP settings (internal). */
@@ -58,6 +65,8 @@ export interface HttpSettings {
   readonly maxConcurrentCalls: number;
   readonly maxQueuedCalls: number;
   readonly closeTimeoutMs: number;
+  readonly maxConnections: number;
+  readonly backlog: number;
   readonly authenticate: AuthenticateHook | undefined;
 }
 
@@ -84,6 +93,8 @@ export function resolveHttpSettings(options: HttpOptions): HttpSettings {
     maxConcurrentCalls: num('maxConcurrentCalls', 256, 1),
     maxQueuedCalls: num('maxQueuedCalls', 1024, 0),
     closeTimeoutMs: num('closeTimeoutMs', 10_000, 0),
+    maxConnections: num('maxConnections', 10_000, 1),
+    backlog: num('backlog', 511, 1),
     authenticate: options.authenticate,
   };
 }

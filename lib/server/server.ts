@@ -84,6 +84,7 @@ export class XmlRpcServer extends XmlRpcDispatcher {
       connectionsCheckingInterval: Math.min(1000, settings.headersTimeoutMs),
     };
     const server: Server = this.tls === undefined ? createHttpServer(serverOptions) : createHttpsServer({ ...this.tls, ...serverOptions });
+    server.maxConnections = settings.maxConnections;
     server.on('request', this.handler);
     // Answer `Expect: 100-continue` only once the request passed its checks (size, auth).
     server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
@@ -104,7 +105,7 @@ export class XmlRpcServer extends XmlRpcDispatcher {
     this.http.closing = false;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, host, () => {
+      server.listen({ port, host, backlog: settings.backlog }, () => {
         server.off('error', reject);
         resolve();
       });

@@ -327,6 +327,38 @@ describe('connections', () => {
     assert.equal(decodeMessage(body).value, 5);
   });
 
+  test('maxConnections: a connection beyond the limit is closed at once; the others are served', async () => {
+    const { server, port } = await start({ maxConnections: 2 });
+    const net = await import('node:net');
+    const seen = [];
+    server.httpServer.on('connection', (socket) => seen.push(socket));
+    const open = async () => {
+      const socket = net.connect(port, '127.0.0.1');
+      await once(socket, 'connect');
+      return socket;
+    };
+    const first = await open();
+    const second = await open();
+    try {
+      const third = await open();
+      // The server closes it without a byte; it never reaches the HTTP layer.
+      const data = [];
+      third.on('data', (c) => data.push(c));
+      await once(third, 'close');
+      assert.equal(Buffer.concat(data).length, 0);
+      assert.equal(seen.length, 2);
+      first.destroy();
+      await once(first, 'close');
+      // A slot is free again once the server has seen the first one go.
+      const connections = () => new Promise((resolve, reject) => server.httpServer.getConnections((e, n) => (e ? reject(e) : resolve(n))));
+      for (let turn = 0; turn < 50 && (await connections()) >= 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+      assert.equal((await call(port, ADD)).message.value, 5);
+    } finally {
+      first.destroy();
+      second.destroy();
+    }
+  });
+
   test('a malformed request line gets 400 and the server keeps serving', async () => {
     const { port } = await start();
     const reply = await rawExchange(port, 'THIS IS NOT HTTP\r\n\r\n');
