@@ -72,12 +72,18 @@ function readBoolean(text: string): boolean {
 }
 
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
-const BASE64_SPACE_RE = /[ \t\n\r]/;
 const BASE64_SPACES_RE = /[ \t\n\r]+/g;
 
 /** Strict base64 (RFC 4648 alphabet, padding required); whitespace anywhere is ignored (MIME lines). */
 export function readBase64(text: string): Buffer {
-  const t = BASE64_SPACE_RE.test(text) ? text.replace(BASE64_SPACES_RE, '') : text;
+  // indexOf is a memchr; four of them beat one regex scan over megabytes.
+  const t = text.indexOf('\n') >= 0 || text.indexOf(' ') >= 0 || text.indexOf('\r') >= 0 || text.indexOf('\t') >= 0
+    ? text.replace(BASE64_SPACES_RE, '')
+    : text;
+  const bytes = Buffer.from(t, 'base64');
+  // Canonical base64 (what every encoder writes) re-encodes to itself: one native round trip
+  // checks alphabet, padding and length at once. Only other text takes the slow path.
+  if (bytes.toString('base64') === t) return bytes;
   if (t.length % 4 !== 0 || !BASE64_RE.test(t)) {
     const bad = /[^A-Za-z0-9+/=]/.exec(t);
     if (bad !== null) {
@@ -85,7 +91,7 @@ export function readBase64(text: string): Buffer {
     }
     throw new ScalarError('<base64> has bad padding or a length that is not a multiple of 4');
   }
-  return Buffer.from(t, 'base64');
+  return bytes; // valid, with non-zero bits in the padding (tolerated, as by Python)
 }
 
 // Spec form and the variants real peers send (§3.5): basic or extended date, with or without

@@ -59,6 +59,40 @@ function isLegalCodePoint(cp: number): boolean {
   );
 }
 
+/** `lt`, `gt`, `amp`, `quot` or `apos` between `start` and `end`, told apart without cutting a string. */
+function predefinedEntity(raw: string, start: number, end: number): string | undefined {
+  switch (end - start) {
+    case 2:
+      if (raw.charCodeAt(start + 1) !== 116 /* t */) return undefined;
+      return raw.charCodeAt(start) === 108 /* l */ ? '<' : raw.charCodeAt(start) === 103 /* g */ ? '>' : undefined;
+    case 3:
+      return raw.startsWith('amp', start) ? '&' : undefined;
+    case 4:
+      return raw.startsWith('quot', start) ? '"' : raw.startsWith('apos', start) ? "'" : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The character of `&#NNN;` / `&#xHHH;` (`ref` is what stands between `&` and `;`). */
+function characterReference(ref: string, doc: string | undefined, offset: number): string {
+  let cp = -1;
+  if (ref.charCodeAt(0) === 35 /* # */) {
+    if (ref.charCodeAt(1) === 120 /* x */) {
+      const hex = ref.slice(2);
+      if (HEX_RE.test(hex)) cp = parseInt(hex, 16);
+    } else {
+      const dec = ref.slice(1);
+      if (DEC_RE.test(dec)) cp = Number(dec);
+    }
+    if (cp < 0) throw xmlError(doc, offset, `malformed character reference &${ref};`);
+  } else {
+    throw xmlError(doc, offset, `undefined entity &${ref}; (only the five predefined entities exist without a DTD)`);
+  }
+  if (!isLegalCodePoint(cp)) throw xmlError(doc, offset, `&${ref}; refers to a character not allowed in XML`, 'xml', 'character');
+  return String.fromCodePoint(cp);
+}
+
 const DEC_RE = /^[0-9]{1,8}$/;
 const HEX_RE = /^[0-9a-fA-F]{1,7}$/;
 
@@ -78,33 +112,7 @@ export function decodeReferences(raw: string, doc: string | undefined, baseOffse
     if (semi < 0 || semi - amp > 12) {
       throw xmlError(doc, baseOffset + amp, 'a raw "&" must be written as &amp;');
     }
-    const ref = raw.slice(amp + 1, semi);
-    switch (ref) {
-      case 'lt': out += '<'; break;
-      case 'gt': out += '>'; break;
-      case 'amp': out += '&'; break;
-      case 'quot': out += '"'; break;
-      case 'apos': out += "'"; break;
-      default: {
-        let cp = -1;
-        if (ref.charCodeAt(0) === 35 /* # */) {
-          if (ref.charCodeAt(1) === 120 /* x */) {
-            const hex = ref.slice(2);
-            if (HEX_RE.test(hex)) cp = parseInt(hex, 16);
-          } else {
-            const dec = ref.slice(1);
-            if (DEC_RE.test(dec)) cp = Number(dec);
-          }
-          if (cp < 0) throw xmlError(doc, baseOffset + amp, `malformed character reference &${ref};`);
-          if (!isLegalCodePoint(cp)) {
-            throw xmlError(doc, baseOffset + amp, `&${ref}; refers to a character not allowed in XML`, 'xml', 'character');
-          }
-          out += String.fromCodePoint(cp);
-        } else {
-          throw xmlError(doc, baseOffset + amp, `undefined entity &${ref}; (only the five predefined entities exist without a DTD)`);
-        }
-      }
-    }
+    out += predefinedEntity(raw, amp + 1, semi) ?? characterReference(raw.slice(amp + 1, semi), doc, baseOffset + amp);
     i = semi + 1;
   }
 }
