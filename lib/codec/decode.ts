@@ -59,6 +59,14 @@ function isBlank(text: string): boolean {
 
 const IDENT_RE = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
+/** Document length (characters) above which decoded strings are copied out of it. */
+const COPY_STRINGS_ABOVE = 64 * 1024;
+
+/** A copy of `s` that shares no memory with the document (short strings are copies already). */
+function detach(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
 /** Builds values from reader events; one instance per document. */
 class ValueBuilder implements XmlSink {
   private readonly frames: Frame[] = [];
@@ -73,6 +81,11 @@ class ValueBuilder implements XmlSink {
   private readonly userScalars: Record<string, ScalarReader> | undefined;
   /** Offset of the element being handled, for error positions. */
   offset = 0;
+  /**
+   * Copy strings out of a large document: V8 keeps a whole document alive behind any slice of
+   * it, so one kept name would hold megabytes. Small documents are not worth the copies.
+   */
+  private readonly copyStrings: boolean;
 
   methodName: string | undefined;
   params: XmlRpcValue[] | undefined;
@@ -90,6 +103,7 @@ class ValueBuilder implements XmlSink {
     this.maxStringLength = options.maxStringLength ?? DEFAULT_DECODE_LIMITS.maxStringLength;
     this.maxNameLength = options.maxNameLength ?? DEFAULT_DECODE_LIMITS.maxNameLength;
     this.userScalars = options.scalars;
+    this.copyStrings = doc !== undefined && doc.length > COPY_STRINGS_ABOVE;
     const root = new Frame();
     this.frames.push(root);
   }
@@ -278,7 +292,7 @@ class ValueBuilder implements XmlSink {
     const f = this.frames[this.sp]!;
     switch (f.kind) {
       case VALUE:
-        this.deliver(f.flag ? f.value! : f.text);
+        this.deliver(f.flag ? f.value! : this.copyStrings ? detach(f.text) : f.text);
         return;
       case SCALAR: {
         let v: XmlRpcValue;
@@ -291,7 +305,7 @@ class ValueBuilder implements XmlSink {
           throw this.error('value', detail);
         }
         this.sp--;
-        this.frames[this.sp]!.value = v;
+        this.frames[this.sp]!.value = typeof v === 'string' && this.copyStrings ? detach(v) : v;
         return;
       }
       case ARRAY:
@@ -318,7 +332,7 @@ class ValueBuilder implements XmlSink {
       }
       case NAME:
         this.sp--;
-        this.frames[this.sp]!.name = f.text;
+        this.frames[this.sp]!.name = this.copyStrings ? detach(f.text) : f.text;
         return;
       case METHOD_NAME:
         if (f.text === '') throw this.error('structure', '<methodName> is empty');

@@ -136,7 +136,32 @@ export function parseDateTime(text: string, tag = 'dateTime.iso8601'): DateTimeF
   return { year, month, day, hour, minute, second, fraction: m[11] ?? '', offsetMinutes };
 }
 
+function digit(text: string, i: number): number {
+  const d = text.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : NaN;
+}
+
+/** The spec form `YYYYMMDDTHH:MM:SS` read as UTC straight into a Date (the common case), or null. */
+function specFormUtc(text: string): Date | null {
+  if (text.length !== 17 || text.charCodeAt(8) !== 84 || text.charCodeAt(11) !== 58 || text.charCodeAt(14) !== 58) return null;
+  const year = digit(text, 0) * 1000 + digit(text, 1) * 100 + digit(text, 2) * 10 + digit(text, 3);
+  const month = digit(text, 4) * 10 + digit(text, 5);
+  const day = digit(text, 6) * 10 + digit(text, 7);
+  const hour = digit(text, 9) * 10 + digit(text, 10);
+  const minute = digit(text, 12) * 10 + digit(text, 13);
+  const second = digit(text, 15) * 10 + digit(text, 16);
+  // NaN fails every comparison below, so a non-digit falls through to the full parser.
+  if (!(year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour <= 23 && minute <= 59 && second <= 59)) {
+    return null; // days 29-31 and years before 100 take the full path, which checks them
+  }
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+}
+
 function readDateTime(text: string, ctx: ScalarContext, tag: string): Date | XmlRpcDateTime {
+  if (ctx.dateTime === 'date' && ctx.naiveTimeZone === 'UTC') {
+    const fast = specFormUtc(text);
+    if (fast !== null) return fast;
+  }
   const dt = new XmlRpcDateTime(parseDateTime(text, tag));
   return ctx.dateTime === 'lossless' ? dt : dt.toDate(ctx.naiveTimeZone);
 }
@@ -223,9 +248,17 @@ export function formatNonFinite(n: number): string {
 }
 
 /** `YYYYMMDDTHH:MM:SS` of a Date's wall clock in the chosen zone, or null for an unwritable date. */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => (i < 10 ? '0' : '') + i);
+
 export function formatDate(date: Date, zone: 'UTC' | 'local'): string | null {
   if (Number.isNaN(date.getTime())) return null;
-  const dt = XmlRpcDateTime.fromDate(date, zone);
-  if (dt.year < 0 || dt.year > 9999) return null;
-  return dt.toString();
+  if (zone === 'local') {
+    const dt = XmlRpcDateTime.fromDate(date, zone);
+    return dt.year < 0 || dt.year > 9999 ? null : dt.toString();
+  }
+  const year = date.getUTCFullYear();
+  if (year < 0 || year > 9999) return null;
+  return (year >= 1000 ? String(year) : String(year).padStart(4, '0')) +
+    TWO_DIGITS[date.getUTCMonth() + 1]! + TWO_DIGITS[date.getUTCDate()]! + 'T' +
+    TWO_DIGITS[date.getUTCHours()]! + ':' + TWO_DIGITS[date.getUTCMinutes()]! + ':' + TWO_DIGITS[date.getUTCSeconds()]!;
 }

@@ -106,7 +106,7 @@ export function decodeReferences(raw: string, doc: string | undefined, baseOffse
   let i = 0;
   for (;;) {
     const amp = raw.indexOf('&', i);
-    if (amp < 0) return out + raw.slice(i);
+    if (amp < 0) return flatten(out + raw.slice(i));
     out += raw.slice(i, amp);
     const semi = raw.indexOf(';', amp + 1);
     if (semi < 0 || semi - amp > 12) {
@@ -159,6 +159,20 @@ function nameEnd(doc: string, pos: number): number {
   return i;
 }
 
+// XML-RPC's own element names, by length: a start tag among them costs no new string.
+const KNOWN_NAMES: string[][] = [];
+for (const n of ['methodCall', 'methodName', 'methodResponse', 'params', 'param', 'value', 'fault', 'struct', 'member',
+  'name', 'array', 'data', 'string', 'int', 'i4', 'i8', 'boolean', 'double', 'dateTime.iso8601', 'base64', 'nil']) {
+  (KNOWN_NAMES[n.length] ??= []).push(n);
+}
+
+function knownName(doc: string, start: number, end: number): string | undefined {
+  const candidates = KNOWN_NAMES[end - start];
+  if (candidates === undefined) return undefined;
+  for (let i = 0; i < candidates.length; i++) if (doc.startsWith(candidates[i]!, start)) return candidates[i];
+  return undefined;
+}
+
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
 }
@@ -166,6 +180,15 @@ function isSpace(c: number): boolean {
 function skipSpace(doc: string, pos: number): number {
   while (pos < doc.length && isSpace(doc.charCodeAt(pos))) pos++;
   return pos;
+}
+
+/**
+ * Makes V8 turn a string built from pieces into one flat string now, releasing the pieces
+ * (which are slices of the whole document): reading a character flattens a rope.
+ */
+export function flatten(s: string): string {
+  s.charCodeAt(0);
+  return s;
 }
 
 /** Line ends become LF (XML 1.0 §2.11). */
@@ -300,7 +323,7 @@ export function scanDocument(doc: string, sink: XmlSink, start = 0): void {
     const nEnd = nameEnd(doc, nameStart);
     if (nEnd === nameStart) throw xmlError(doc, lt, 'a raw "<" must be written as &lt;');
     if (rootDone) throw xmlError(doc, lt, 'a second root element');
-    const name = doc.slice(nameStart, nEnd);
+    const name = knownName(doc, nameStart, nEnd) ?? doc.slice(nameStart, nEnd);
     pos = nEnd;
     let attrNames: Set<string> | undefined;
     let selfClosing = false;
