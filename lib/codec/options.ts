@@ -18,6 +18,7 @@ export interface DecodeLimits {
   maxNameLength: number;
 }
 
+/** The decoder's limits when none are given (docs/security.md lists them). */
 export const DEFAULT_DECODE_LIMITS: Readonly<DecodeLimits> = Object.freeze({
   maxDocumentBytes: 32 * 1024 * 1024,
   maxDepth: 1000,

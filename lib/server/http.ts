@@ -10,6 +10,8 @@ import { AbortError, HttpError } from '../errors.js';
 import { CallState } from './context.js';
 import { dispatchNow } from './dispatcher.js';
 import type { XmlRpcDispatcher } from './dispatcher.js';
+import { checkDocsPageOptions, docsPageHandler, wantsDocsPage } from './docs-page.js';
+import type { DocsPageOptions } from './docs-page.js';
 
 /** Decides whether a request may call methods: returns the user, or `false`/`null`/`undefined` to refuse. */
 export interface AuthenticateHook {
@@ -51,6 +53,11 @@ export interface HttpOptions {
   maxConnections?: number;
   /** Connections the kernel queues before `listen`'s server accepts them. Default 511. */
   backlog?: number;
+  /**
+   * Answer a browser's GET (`Accept: text/html`) on a path with an HTML page of that path's
+   * methods, signatures and help, with a form to call each (docs/server.md). Default false.
+   */
+  docsPage?: boolean | DocsPageOptions;
 }
 
 /** Resolved HTTP settings (internal). */
@@ -68,6 +75,8 @@ export interface HttpSettings {
   readonly maxConnections: number;
   readonly backlog: number;
   readonly authenticate: AuthenticateHook | undefined;
+  /** The documentation page's options, or `undefined` when it is off. */
+  readonly docsPage: DocsPageOptions | undefined;
 }
 
 /** Checks and fills in the HTTP options; throws a `RangeError` naming a bad one. */
@@ -96,6 +105,7 @@ export function resolveHttpSettings(options: HttpOptions): HttpSettings {
     maxConnections: num('maxConnections', 10_000, 1),
     backlog: num('backlog', 511, 1),
     authenticate: options.authenticate,
+    docsPage: options.docsPage === undefined || options.docsPage === false ? undefined : checkDocsPageOptions(options.docsPage),
   };
 }
 
@@ -258,6 +268,14 @@ export class HttpLayer {
     const query = url.indexOf('?');
     x.path = query === -1 ? url : url.slice(0, query);
     if (x.request.method !== 'POST') {
+      const docsPage = this.settings.docsPage;
+      if (docsPage !== undefined && wantsDocsPage(x.request)) {
+        const dispatcher = this.route(x.path);
+        if (dispatcher === undefined) throw new Refusal(404, `no XML-RPC endpoint at ${x.path}`);
+        // The page lists the methods: it is behind the same authentication as calls.
+        this.authenticated(x, () => docsPageHandler(x.request, x.response, dispatcher, docsPage));
+        return;
+      }
       throw new Refusal(405, `method ${x.request.method ?? ''} not allowed: XML-RPC calls are POST`, { Allow: 'POST' });
     }
     const dispatcher = this.route(x.path);
@@ -268,9 +286,14 @@ export class HttpLayer {
     if (declared > this.settings.maxBodyBytes) {
       throw new Refusal(413, `request body of ${declared} bytes is over the limit of ${this.settings.maxBodyBytes}`, {}, true);
     }
+    this.authenticated(x, () => this.receive(x));
+  }
+
+  /** Runs `next` once the `authenticate` hook accepts the request (at once without a hook); else 401. */
+  private authenticated(x: Exchange, next: () => void): void {
     const authenticate = this.settings.authenticate;
     if (authenticate === undefined) {
-      this.receive(x);
+      next();
       return;
     }
     Promise.resolve()
@@ -282,7 +305,7 @@ export class HttpLayer {
           });
         }
         x.user = user;
-        this.receive(x);
+        next();
       })
       .catch((error: unknown) => this.fail(error, x.request, x.response));
   }

@@ -5,6 +5,8 @@ export { XmlRpcDispatcher } from './dispatcher.js';
 export type { AddMethodsOptions, DispatcherOptions, MethodHandler, MethodInfo, MethodOptions, MulticallOptions } from './dispatcher.js';
 export type { SystemMethodsOptions } from './system.js';
 export type { AuthenticateHook, HttpOptions } from './http.js';
+export { DOCS_PAGE_CSP, docsPageHandler, docsPageInfo, renderDocsPage, wantsDocsPage } from './docs-page.js';
+export type { DocsPageInfo, DocsPageMethod, DocsPageOptions } from './docs-page.js';
 export { basicAuth } from './auth.js';
 export type { BasicAuthOptions, PasswordCheck } from './auth.js';
 export { currentCall, findCurrentCall } from './context.js';

@@ -2,7 +2,7 @@
  * `xmlrpc serve MODULE`: serves the exported functions and objects of a JavaScript module as
  * XML-RPC methods, introspection and multicall included, until SIGINT or SIGTERM.
  */
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createServer, type Signature, type XmlRpcServer } from '../../index.js';
 import { optionValue, UsageError } from '../flags.js';
@@ -120,18 +120,20 @@ function untilSignal(): Promise<string> {
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'serve the functions of a JavaScript module as XML-RPC methods',
-  usage: ['serve MODULE [--port N] [--host H]'],
+  usage: ['serve MODULE [--port N] [--host H] [--no-docs]'],
   description: [
     'Exported functions become methods of their names; an exported object (or instance) serves',
     'its methods as NAME.method; a default-exported object serves its methods without a prefix.',
     'A function may carry .signature (e.g. [\'int\', \'int\', \'int\'], return type first) and .help.',
     'system.listMethods, methodSignature, methodHelp, getCapabilities and multicall are on.',
+    'A browser opening the URL gets a page documenting the methods, with a form to call each.',
     'Prints "Listening on URL" once it accepts calls; stops on SIGINT/SIGTERM (Ctrl-C).',
   ].join('\n'),
   options: [
     HELP_OPTION,
     { name: 'port', short: 'p', value: 'N', help: 'port to listen on (default 8080; 0 picks a free port)' },
     { name: 'host', value: 'HOST', help: 'address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)' },
+    { name: 'no-docs', help: 'answer browsers with 405 instead of the documentation page' },
     JSON_OPTION,
   ],
   async run(context: Context) {
@@ -143,8 +145,10 @@ export const serveCommand: Command = {
     const port = parsePort(optionValue(line, 'port'));
     const host = optionValue(line, 'host') ?? '127.0.0.1';
     const exports = await loadModule(modulePath, context.cwd);
+    const docs = !line.flags.has('no-docs');
     const server = createServer({
       onError: (error, call) => output.err(`xmlrpc serve: ${call === undefined ? 'request' : call.methodName} failed: ${error.message}\n`),
+      docsPage: docs && { title: basename(modulePath), description: `The functions of ${modulePath}, served by xmlrpc serve.` },
     });
     const before = server.listMethods().length;
     registerModule(server, exports, (text) => output.err(`xmlrpc serve: ${text}\n`));
@@ -154,7 +158,10 @@ export const serveCommand: Command = {
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${shownHost}:${address.port}/RPC2`;
     if (line.flags.has('json')) output.out(valueToJson({ url, host: address.address, port: address.port, methods }, 0) + '\n');
-    else output.out(`Serving ${methods.length} method${methods.length === 1 ? '' : 's'} from ${modulePath}: ${methods.join(', ')}\nListening on ${url}\n`);
+    else {
+      output.out(`Serving ${methods.length} method${methods.length === 1 ? '' : 's'} from ${modulePath}: ${methods.join(', ')}\nListening on ${url}\n`);
+      if (docs) output.out(`Documentation: open ${url} in a browser\n`);
+    }
     const signal = await untilSignal();
     output.err(`xmlrpc serve: ${signal}, closing\n`);
     await server.close();

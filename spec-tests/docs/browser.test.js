@@ -1,0 +1,206 @@
+// The documentation page in a real browser: Debian's Chromium driven by playwright-core. The
+// page lists the methods, its forms make real XML-RPC calls, bad input is reported, and
+// application text never runs as script (escaped by construction, and a CSP behind that).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Fault, asDouble } from '../../dist/index.js';
+import { DOCS_PAGE_CSP } from '../../dist/server/docs-page.js';
+import { browserUnavailable, callFromPage, launchBrowser, startDocsServer } from './support.js';
+
+// Without Chromium or playwright-core the suite is skipped, with the reason as its one line.
+const skip = await browserUnavailable();
+
+const HOSTILE_NAME = 'evil.<script>window.__pwnedName = 1</script>';
+const HOSTILE_HELP = '<script>window.__pwned = 1</script><img src="x" onerror="window.__pwned = 2">Adds & "quotes"';
+
+describe('the docs page in Chromium', { skip }, () => {
+  let site;
+  let browser;
+  let page;
+  /** Params each call of `echo` received, for checking what the page sent. */
+  const received = [];
+
+  before(async () => {
+    site = await startDocsServer(
+      (server) => {
+        server.addMethod('calc.add', (a, b) => a + b, { signature: ['int', 'int', 'int'], help: 'Adds two integers.' });
+        server.addMethod('echo', (...params) => {
+          received.push(params);
+          return params.length === 1 ? params[0] : params;
+        }, { help: 'Returns its arguments.' });
+        server.addMethod('calc.divide', (a, b) => {
+          if (b === 0) throw new Fault(20, 'division by zero');
+          return asDouble(a / b);
+        }, { signature: ['double', 'double', 'double'], help: 'Divides.' });
+        server.addMethod(HOSTILE_NAME, () => 'still callable', { help: HOSTILE_HELP });
+      },
+      { title: 'Calculator', description: 'A calculator for the tests.' },
+      { maxBodyBytes: 4096 },
+    );
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+
+  it('lists every method with its signatures and help, under a CSP', async () => {
+    const violations = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    const response = await page.goto(site.url);
+    assert.equal(response.status(), 200);
+    const headers = response.headers();
+    assert.match(headers['content-type'], /^text\/html; charset=utf-8$/);
+    assert.equal(headers['content-security-policy'], DOCS_PAGE_CSP);
+    assert.match(DOCS_PAGE_CSP, /script-src 'sha256-[A-Za-z0-9+/]+='/);
+
+    assert.equal(await page.title(), 'Calculator');
+    assert.equal(await page.locator('h1').textContent(), 'Calculator');
+    const listed = await page.locator('section.method').evaluateAll((sections) => sections.map((s) => s.dataset.method));
+    assert.deepEqual(listed, site.server.listMethods());
+    const add = page.locator('section.method[data-method="calc.add"]');
+    assert.equal(await add.locator('.signatures li').textContent(), 'calc.add(int, int) → int');
+    assert.equal(await add.locator('pre.help').textContent(), 'Adds two integers.');
+    assert.equal(await page.locator('section.method[data-method="echo"] .signatures').textContent(), 'No signature declared.');
+
+    // The script ran (forms shown) and the stylesheet applied: both allowed by their hashes.
+    assert.equal(await page.locator('form.try').first().isVisible(), true);
+    assert.equal(await page.locator('form.try').first().evaluate((f) => getComputedStyle(f).display), 'grid');
+    assert.deepEqual(violations, []);
+  });
+
+  it('calls a method from its form and shows the result and the XML', async () => {
+    const json = await callFromPage(page, 'calc.add', '[2, 3]');
+    assert.equal(json.state, 'ok', json.value);
+    assert.equal(json.value, '5');
+    assert.match(json.request, /<methodName>calc\.add<\/methodName><params><param><value><int>2<\/int><\/value><\/param><param><value><int>3<\/int>/);
+    assert.match(json.response, /^HTTP 200 OK\nContent-Type: text\/xml; charset=utf-8\n\n<\?xml version="1.0"\?><methodResponse>.*<int>5<\/int>/s);
+
+    const typed = await callFromPage(page, 'calc.add', 'i/40\ni/2');
+    assert.equal(typed.value, '42');
+  });
+
+  it('sends every type as written, in JSON and in the typed syntax', async () => {
+    const cases = [
+      ['[2.0]', '<double>2.0</double>', (v) => v === 2],
+      ['d/2', '<double>2.0</double>', (v) => v === 2],
+      ['[{"$i8": "9007199254740993"}]', '<i8>9007199254740993</i8>', (v) => v === 9007199254740993n],
+      ['I/-9223372036854775808', '<i8>-9223372036854775808</i8>', (v) => v === -9223372036854775808n],
+      ['["a<b&c"]', '<string>a&lt;b&amp;c</string>', (v) => v === 'a<b&c'],
+      ['s/a,b c', '<string>a,b c</string>', (v) => v === 'a,b c'],
+      ['h/6869', '<base64>aGk=</base64>', (v) => Buffer.isBuffer(v) && v.toString() === 'hi'],
+      ['t/1998-07-17T14:08:55', '<dateTime.iso8601>19980717T14:08:55</dateTime.iso8601>', (v) => v instanceof Date && v.toISOString() === '1998-07-17T14:08:55.000Z'],
+      ['n/', '<nil/>', (v) => v === null],
+      ['b/t', '<boolean>1</boolean>', (v) => v === true],
+      ['[{"$struct": {"$i8": "x"}}]', '<struct><member><name>$i8</name><value><string>x</string>', (v) => v.$i8 === 'x'],
+      ['struct/{name:s/Ada,tags:array/(x,7)}', '<struct><member><name>name</name><value><string>Ada</string></value></member><member><name>tags</name><value><array><data><value><string>x</string></value><value><int>7</int></value></data></array>', (v) => v.name === 'Ada' && v.tags[1] === 7],
+    ];
+    for (const [input, xml, check] of cases) {
+      const before = received.length;
+      const out = await callFromPage(page, 'echo', input);
+      assert.equal(out.state, 'ok', `${input}: ${out.status} ${out.value}`);
+      assert.ok(out.request.includes(xml), `${input}: request ${out.request}`);
+      assert.equal(received.length, before + 1);
+      assert.ok(check(received.at(-1)[0]), `${input}: the server received ${String(received.at(-1)[0])}`);
+    }
+  });
+
+  it('shows results in the JSON form, with tags for the types JSON lacks', async () => {
+    const out = await callFromPage(page, 'echo', '[{"$i8": "9007199254740993"}, {"$dateTime": "19980717T14:08:55"}, {"$base64": "aGk="}, null, "x", [1, 2], {"a": true}]');
+    assert.equal(out.state, 'ok');
+    assert.equal(out.value, [
+      '[',
+      '  {"$i8": "9007199254740993"},',
+      '  {"$dateTime": "19980717T14:08:55"},',
+      '  {"$base64": "aGk="},',
+      '  null,',
+      '  "x",',
+      '  [1, 2],',
+      '  {',
+      '    "a": true',
+      '  }',
+      ']',
+    ].join('\n'));
+    const divided = await callFromPage(page, 'calc.divide', 'd/6\nd/3');
+    assert.equal(divided.value, '2.0');
+  });
+
+  it('reports bad arguments before sending, with where the problem is', async () => {
+    const before = received.length;
+    const json = await callFromPage(page, 'echo', '[1, {"a": }]');
+    assert.equal(json.state, 'error');
+    assert.equal(json.status, 'Bad arguments');
+    assert.equal(json.value, 'invalid JSON: unexpected "}" at line 1, column 11');
+    assert.equal(json.request, undefined);
+
+    const typed = await callFromPage(page, 'echo', 'i/1\nstruct/{id,i/1}');
+    assert.equal(typed.state, 'error');
+    assert.equal(typed.value, 'argument 2, column 11: expected ":" after the member name "id", found ","');
+
+    const range = await callFromPage(page, 'echo', '[{"$i8": "9223372036854775808"}]');
+    assert.equal(range.value, 'params[0]: 9223372036854775808 is outside the 64-bit range of <i8>');
+
+    const control = await callFromPage(page, 'echo', '["bell \\u0007"]');
+    assert.equal(control.value, 'params[0]: the character U+0007 cannot be carried by XML; send bytes as base64');
+    assert.equal(received.length, before, 'nothing was sent');
+  });
+
+  it('shows the fault when the server refuses the call', async () => {
+    const out = await callFromPage(page, 'calc.add', '["two", 3]');
+    assert.equal(out.state, 'fault');
+    assert.equal(out.value, "Fault -32602: param 1 (params[0]) of 'calc.add' must be int, got string");
+    assert.match(out.response, /<name>faultCode<\/name><value><int>-32602<\/int>/);
+
+    const own = await callFromPage(page, 'calc.divide', '[1, 0]');
+    assert.equal(own.value, 'Fault 20: division by zero');
+  });
+
+  it('shows an HTTP error with its status and body', async () => {
+    const before = received.length;
+    const out = await callFromPage(page, 'echo', JSON.stringify(['x'.repeat(5000)]));
+    assert.equal(out.state, 'error');
+    assert.equal(out.status, 'HTTP 413 Payload Too Large');
+    assert.match(out.value, /^request body of \d+ bytes is over the limit of 4096/);
+    assert.equal(received.length, before);
+  });
+
+  it('never runs a method name or help text as script', async () => {
+    await page.goto(site.url);
+    const section = page.locator('section.method').filter({ has: page.locator('h2', { hasText: 'evil.' }) });
+    assert.equal(await section.locator('h2').textContent(), HOSTILE_NAME);
+    assert.equal(await section.locator('pre.help').textContent(), HOSTILE_HELP);
+    const state = await page.evaluate(() => ({
+      pwned: window.__pwned,
+      pwnedName: window.__pwnedName,
+      scripts: document.scripts.length,
+      images: document.images.length,
+    }));
+    assert.deepEqual(state, { pwned: undefined, pwnedName: undefined, scripts: 1, images: 0 });
+    // The hostile name still works as a method name.
+    const out = await callFromPage(page, HOSTILE_NAME, '');
+    assert.equal(out.value, '"still callable"');
+
+    // And behind the escaping, the CSP refuses any inline script that is not the page's own.
+    const blocked = await page.addScriptTag({ content: 'window.__injected = 1;' }).then(() => 'added', (e) => e.message);
+    assert.equal(await page.evaluate(() => window.__injected), undefined, String(blocked));
+  });
+
+  it('reads without JavaScript: methods listed, forms hidden, a note shown', async () => {
+    const quiet = await browser.context.newPage();
+    try {
+      const cdp = await browser.context.newCDPSession(quiet);
+      await cdp.send('Emulation.setScriptExecutionDisabled', { value: true });
+      await quiet.goto(site.url);
+      assert.equal(await quiet.locator('section.method').count(), site.server.listMethods().length);
+      assert.equal(await quiet.locator('section.method[data-method="calc.add"] pre.help').isVisible(), true);
+      assert.equal(await quiet.locator('form.try').first().isVisible(), false);
+      assert.match(await quiet.locator('noscript').first().textContent(), /Turn on JavaScript/);
+    } finally {
+      await quiet.close();
+    }
+  });
+});

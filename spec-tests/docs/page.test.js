@@ -1,0 +1,144 @@
+// The documentation page over HTTP, without a browser: who gets it, its headers, its escaping,
+// and that its CSP hashes are those of the script and style it inlines.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { XmlRpcDispatcher } from '../../dist/index.js';
+import { DOCS_PAGE_CSP, checkDocsPageOptions, docsPageInfo, formatSignature, renderDocsPage } from '../../dist/server/docs-page.js';
+import { fetchText, startDocsServer } from './support.js';
+
+const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+const CALL = '<?xml version="1.0"?><methodCall><methodName>calc.add</methodName><params><param><value><int>2</int></value></param><param><value><int>3</int></value></param></params></methodCall>';
+
+/** The text of every element `name` in `html` (no nesting of the same element assumed). */
+function inner(html, name) {
+  return [...html.matchAll(new RegExp(`<${name}(?: [^>]*)?>([\\s\\S]*?)</${name}>`, 'g'))].map((m) => m[1]);
+}
+
+describe('who gets the page', () => {
+  let site;
+  before(async () => {
+    site = await startDocsServer((server) => {
+      server.addMethod('calc.add', (a, b) => a + b, { signature: ['int', 'int', 'int'], help: 'Adds two integers.' });
+      server.mount('/admin').addMethod('users.disable', () => true, { help: 'Disables a user.' });
+    }, { title: 'Calc' });
+  });
+  after(() => site.close());
+
+  it('a GET that accepts text/html gets the page with a strict CSP', async () => {
+    const res = await fetchText(site.url, { headers: { accept: BROWSER_ACCEPT } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['content-type'], 'text/html; charset=utf-8');
+    assert.equal(res.headers['content-security-policy'], DOCS_PAGE_CSP);
+    assert.equal(res.headers['x-content-type-options'], 'nosniff');
+    assert.equal(res.headers['vary'], 'Accept');
+    assert.equal(Number(res.headers['content-length']), Buffer.byteLength(res.body));
+    assert.match(res.body, /^<!DOCTYPE html><html lang="en">/);
+    assert.match(res.body, /<code>POST \/RPC2<\/code>/);
+    assert.deepEqual(inner(res.body, 'h2').filter((h) => h.startsWith('<code>')), [
+      '<code>calc.add</code>', '<code>system.getCapabilities</code>', '<code>system.listMethods</code>',
+      '<code>system.methodHelp</code>', '<code>system.methodSignature</code>', '<code>system.multicall</code>',
+    ]);
+  });
+
+  it('the CSP allows exactly the inline script and style, by their SHA-256', async () => {
+    const { body } = await fetchText(site.url, { headers: { accept: 'text/html' } });
+    const [script] = inner(body, 'script');
+    const [style] = inner(body, 'style');
+    assert.equal(inner(body, 'script').length, 1);
+    const hash = (text) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+    assert.ok(DOCS_PAGE_CSP.includes(`script-src ${hash(script)};`), DOCS_PAGE_CSP);
+    assert.ok(DOCS_PAGE_CSP.includes(`style-src ${hash(style)};`), DOCS_PAGE_CSP);
+    for (const directive of ["default-src 'none'", "connect-src 'self'", "form-action 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) {
+      assert.ok(DOCS_PAGE_CSP.includes(directive), directive);
+    }
+    assert.doesNotMatch(DOCS_PAGE_CSP, /unsafe-inline|unsafe-eval|\*/);
+  });
+
+  it('HEAD gets the headers and no body', async () => {
+    const get = await fetchText(site.url, { headers: { accept: 'text/html' } });
+    const head = await fetchText(site.url, { method: 'HEAD', headers: { accept: 'text/html' } });
+    assert.equal(head.status, 200);
+    assert.equal(head.body, '');
+    assert.equal(head.headers['content-length'], get.headers['content-length']);
+  });
+
+  it('programs keep the XML-RPC answers: POST calls, other GETs get 405', async () => {
+    const post = await fetchText(site.url, { method: 'POST', headers: { 'content-type': 'text/xml', accept: 'text/html' }, body: CALL });
+    assert.equal(post.status, 200);
+    assert.match(post.body, /<int>5<\/int>/);
+    for (const accept of [undefined, '*/*', 'text/xml', 'text/html;q=0', 'application/json, text/html ; q=0.0']) {
+      const res = await fetchText(site.url, { headers: accept === undefined ? {} : { accept } });
+      assert.equal(res.status, 405, `Accept: ${accept}`);
+    }
+  });
+
+  it('each path shows its own dispatcher; an unknown path gets no page', async () => {
+    const admin = await fetchText(`http://127.0.0.1:${site.port}/admin?x=1`, { headers: { accept: 'text/html' } });
+    assert.equal(admin.status, 200);
+    assert.match(admin.body, /<code>users\.disable<\/code>/);
+    assert.doesNotMatch(admin.body, /calc\.add/);
+    assert.match(admin.body, /<code>POST \/admin<\/code>/);
+    const none = await fetchText(`http://127.0.0.1:${site.port}/nowhere`, { headers: { accept: 'text/html' } });
+    assert.equal(none.status, 405); // the XML-RPC layer answers GET before routing
+    assert.match(none.headers['content-type'], /^text\/plain/);
+  });
+});
+
+describe('rendering', () => {
+  const hostile = new XmlRpcDispatcher({ system: false });
+  hostile.addMethod('x"><script>alert(1)</script>', () => 1, { help: '</pre><script>alert(2)</script> & <!-- --> ]]>' });
+  hostile.addMethod('ctl', () => 1, { help: 'bell\u0007 nul\u0000 lone\uD800 ok\u00e9\u{1F600}' });
+
+  it('escapes method names and help in text and attributes', () => {
+    const html = renderDocsPage(docsPageInfo(hostile, { title: '<b>T</b>', description: 'a <i>b</i>' }));
+    assert.equal(inner(html, 'script').length, 1, 'only the page script');
+    assert.ok(!html.includes('<script>alert'));
+    assert.ok(!html.includes('<b>T</b>') && !html.includes('<i>b</i>'));
+    assert.ok(html.includes('<title>&lt;b&gt;T&lt;/b&gt;</title>'));
+    assert.ok(html.includes('data-method="x&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"'));
+    assert.ok(html.includes('<pre class="help">&lt;/pre&gt;&lt;script&gt;alert(2)&lt;/script&gt; &amp; &lt;!-- --&gt; ]]&gt;</pre>'));
+    // A comment opener in help text is escaped, so it cannot take the page script's place.
+    assert.equal(html.match(/<!--/g), null);
+  });
+
+  it('replaces characters HTML cannot carry with U+FFFD and keeps the rest', () => {
+    const html = renderDocsPage(docsPageInfo(hostile));
+    assert.ok(html.includes('bell\uFFFD nul\uFFFD lone\uFFFD ok\u00e9\u{1F600}'));
+  });
+
+  it('writes no empty element as <x/> except void ones (HTML would read <textarea/> as open)', () => {
+    const page = renderDocsPage(docsPageInfo(new XmlRpcDispatcher(), { title: 'T' }));
+    const html = page.replace(/<(script|style)>[\s\S]*?<\/\1>/g, '<$1></$1>');
+    const selfClosed = [...html.matchAll(/<([a-zA-Z0-9]+)[^>]*\/>/g)].map((m) => m[1]);
+    assert.ok(selfClosed.length > 0);
+    assert.deepEqual([...new Set(selfClosed)], ['meta']);
+    assert.match(html, /<textarea [^>]*><\/textarea>/);
+    assert.match(html, /<div class="outcome" [^>]*><\/div>/);
+  });
+
+  it('shows each signature, "no signature", help or "no help", and a JSON example', () => {
+    const d = new XmlRpcDispatcher({ system: false });
+    d.addMethod('fmt', () => '', { signature: [['string', 'string'], ['string', 'int', 'dateTime.iso8601']] });
+    d.addMethod('bare', () => null);
+    const html = renderDocsPage(docsPageInfo(d));
+    assert.ok(html.includes('<li><code>fmt(string) → string</code></li><li><code>fmt(int, dateTime.iso8601) → string</code></li>'));
+    assert.ok(html.includes('<p class="signatures none">No signature declared.</p>'));
+    assert.equal(html.match(/<p class="help none">No help text.<\/p>/g).length, 2);
+    assert.ok(html.includes('placeholder="e.g. [&quot;text&quot;]"'));
+    assert.equal(formatSignature('m', ['array']), 'm() → array');
+  });
+
+  it('splits the description into paragraphs and counts the methods', () => {
+    const html = renderDocsPage({ title: 'T', description: 'One.\n\n  Two.\n', methods: [{ name: 'a', signatures: undefined, help: '' }] });
+    assert.deepEqual(inner(html, 'p').filter((p) => !p.includes('<')).slice(0, 2), ['One.', 'Two.']);
+    assert.match(html, /· 1 method</);
+  });
+
+  it('refuses options of the wrong type', () => {
+    assert.throws(() => checkDocsPageOptions({ title: 5 }), { name: 'TypeError', message: 'docsPage.title must be a string' });
+    assert.throws(() => checkDocsPageOptions({ description: [] }), { name: 'TypeError', message: 'docsPage.description must be a string' });
+    assert.throws(() => checkDocsPageOptions('yes'), { name: 'TypeError' });
+    assert.deepEqual(checkDocsPageOptions(true), {});
+  });
+});
