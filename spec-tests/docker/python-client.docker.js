@@ -4,78 +4,17 @@
 // direct test, spec-tests/interop/server-python.test.js, sets up the same ones).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, basicAuth, currentCall, Fault } from '../../dist/index.js';
+import { startCheckServers } from '../interop/server-support.js';
 import { FIXTURES, PYTHON_IMAGE, runContainer, skipUnlessDocker } from './support.js';
 
 const skip = await skipUnlessDocker();
-
-/** How a decoded value looks to the server, as text Python can compare. */
-function describeJs(v) {
-  if (v === null) return 'nil';
-  if (typeof v === 'bigint') return `i8 ${v}`;
-  if (typeof v === 'number') return `number ${Object.is(v, -0) ? '-0' : String(v)}`;
-  if (typeof v === 'string' || typeof v === 'boolean') return `${typeof v} ${v}`;
-  if (v instanceof Date) return `Date ${v.toISOString()}`;
-  if (v instanceof Uint8Array) return `bytes ${Buffer.from(v).toString('hex')}`;
-  if (Array.isArray(v)) return `array [${v.map(describeJs).join(', ')}]`;
-  if (typeof v === 'object') return `struct {${Object.entries(v).map(([k, x]) => `${k}: ${describeJs(x)}`).join(', ')}}`;
-  return `other ${typeof v}`;
-}
-
-class Calc {
-  add(a, b) {
-    return a + b;
-  }
-  sub(a, b) {
-    return a - b;
-  }
-  _secret() {
-    return 'hidden';
-  }
-}
-
-/** The two servers the script calls: everything on one, Basic auth (alice / s3cret) on the other. */
-async function startServers(servers) {
-  const server = createServer();
-  servers.push(server);
-  let connections = 0;
-  server.addMethod('echo', (x) => x);
-  server.addMethod('nothing', () => null);
-  server.addMethod('bigint', () => 2n ** 40n);
-  server.addMethod('allTypes', () => ({
-    int: 7, double: 2.5, bool: true, string: 'ü<&>', nil: null, i8: 2n ** 40n,
-    date: new Date(Date.UTC(1998, 6, 17, 14, 8, 55)), base64: Buffer.from([1, 2, 3]), array: [1, 'x'], struct: { a: 1 },
-  }));
-  server.addMethod('describe', describeJs);
-  server.addMethod('boom', () => {
-    throw new Error('kaboom');
-  });
-  server.addMethod('failWith', (code, text) => {
-    throw new Fault(code, text);
-  });
-  server.addMethod('unencodable', () => ({ list: [1, () => 0] }));
-  server.addMethods(new Calc(), { prefix: 'calc', signatures: { add: ['int', 'int', 'int'] }, help: { add: 'Adds two integers.' } });
-  server.addMethod('bigText', (n) => 'x'.repeat(n));
-  server.addMethod('requestEncoding', (text) => [currentCall().headers['content-encoding'] ?? 'identity', text.length]);
-  server.addMethod('connectionCount', () => connections);
-  server.addMethod('userAgent', () => currentCall().headers['user-agent']);
-  server.mount('/admin').addMethod('admin.ping', () => 'pong');
-  const { port } = await server.listen(0, '127.0.0.1');
-  server.httpServer.on('connection', () => connections++);
-
-  const secured = createServer({ authenticate: basicAuth({ alice: 's3cret' }) });
-  servers.push(secured);
-  secured.addMethod('whoami', () => currentCall().user);
-  const auth = await secured.listen(0, '127.0.0.1');
-  return { url: `http://127.0.0.1:${port}/`, authUrl: `http://127.0.0.1:${auth.port}/` };
-}
 
 describe("Python's xmlrpc.client in a container against our server", { skip }, () => {
   const servers = [];
   let results;
 
   before(async () => {
-    const { url, authUrl } = await startServers(servers);
+    const { url, authUrl } = await startCheckServers(servers);
     const { code, stdout, stderr } = await runContainer('py-client', ['python3', '/fixtures/py_client_server_checks.py', url, authUrl], {
       image: PYTHON_IMAGE,
       mounts: [[FIXTURES, '/fixtures']],
