@@ -218,6 +218,18 @@ describe('containers: arrays, plain objects and Maps; everything else refused wi
     assert.deepStrictEqual(toTagged(back), toTagged(o));
     assert.equal({}.x, undefined);
   });
+  it('containers: a member named "constructor" is data, whatever its value', () => {
+    assert.deepStrictEqual(roundTrip({ constructor: 'x', toString: 1 }), { constructor: 'x', toString: 1 });
+    for (const ctor of [Date, Map, Uint8Array, Array]) {
+      const e = encodeError(() => encodeResponse({ a: { constructor: ctor } }));
+      assert.equal(e.path, 'params[0].a.constructor');
+    }
+  });
+  it('containers: member names are cached per name, and each struct still gets its own', () => {
+    const rows = Array.from({ length: 3 }, (_, i) => ({ id: i, 'a&b': i }));
+    assert.deepStrictEqual(roundTrip(rows), rows);
+    assert.match(written({ 'a&b': 1 }), /<name>a&amp;b<\/name>/);
+  });
   it('containers: class instances → EncodeError naming the class and the path', () => {
     class Point { constructor() { this.x = 1; } }
     const e = encodeError(() => encodeCall('m', [{ user: { where: new Point() } }]));
