@@ -3,7 +3,7 @@
  * spec digest §8.1). Bytes invalid for the encoding are errors, never U+FFFD.
  */
 import { TextDecoder } from 'node:util';
-import { DecodeError } from '../errors.js';
+import { DecodeError, type DocumentPosition } from '../errors.js';
 
 /** The decoded text and whether it may hold lone surrogates (only a string input can). */
 export interface DecodedText {
@@ -19,25 +19,97 @@ function declaredEncoding(head: string): string | undefined {
   return ENCODING_RE.exec(head)?.[1]?.toLowerCase();
 }
 
-function fail(detail: string, kind: 'encoding' | 'character'): DecodeError {
-  return new DecodeError('xml', detail, '', undefined, { xmlKind: kind });
+function fail(detail: string, kind: 'encoding' | 'character', position?: DocumentPosition): DecodeError {
+  return new DecodeError('xml', detail, '', position, { xmlKind: kind });
 }
 
-function decodeWith(label: string, bytes: Uint8Array, name: string): string {
+/**
+ * Where byte `offset` of `bytes` is: lines are counted by LF bytes and the column in bytes
+ * (exact for the ASCII-compatible encodings; for UTF-16 the offset is what counts).
+ */
+function bytePosition(bytes: Uint8Array, offset: number, unit = 1): DocumentPosition {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i += unit) {
+    if (bytes[i] === 0x0a || bytes[i + unit - 1] === 0x0a) {
+      line++;
+      lineStart = i + unit;
+    }
+  }
+  return { offset, line, column: (offset - lineStart) / unit + 1 };
+}
+
+/** The offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629), or -1. */
+function firstBadUtf8(b: Uint8Array): number {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    if (c >= 0xc2 && c <= 0xdf) [need, min] = [1, 0x80];
+    else if (c >= 0xe0 && c <= 0xef) [need, min] = [2, 0x800];
+    else if (c >= 0xf0 && c <= 0xf4) [need, min] = [3, 0x10000];
+    else return i;
+    let cp = c & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const cont = b[i + k];
+      if (cont === undefined || (cont & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (cont & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return -1;
+}
+
+/** The offset of the first unpaired surrogate (or odd trailing byte) in UTF-16, or -1. */
+function firstBadUtf16(b: Uint8Array, le: boolean): number {
+  const unit = (i: number): number => (le ? b[i]! | (b[i + 1]! << 8) : (b[i]! << 8) | b[i + 1]!);
+  for (let i = 0; i < b.length; i += 2) {
+    if (i + 1 >= b.length) return i;
+    const u = unit(i);
+    if (u >= 0xdc00 && u <= 0xdfff) return i;
+    if (u >= 0xd800 && u <= 0xdbff) {
+      if (i + 3 >= b.length) return i;
+      const next = unit(i + 2);
+      if (next < 0xdc00 || next > 0xdfff) return i;
+      i += 2;
+    }
+  }
+  return -1;
+}
+
+/** The error for bytes invalid in `name`, with the place of the first bad byte when it can be found. */
+function invalidBytes(name: string, bytes: Uint8Array, cause: unknown, bomLength: number, find?: () => number, unit = 1): DecodeError {
+  const at = find?.() ?? -1;
+  if (at < 0) return new DecodeError('xml', `the bytes are not valid ${name}`, '', undefined, { cause, xmlKind: 'character' });
+  const what = unit === 2 && at + 1 < bytes.length ? 'code unit' : 'byte';
+  const value = what === 'byte' ? bytes[at]! : name === 'UTF-16LE' ? bytes[at]! | (bytes[at + 1]! << 8) : (bytes[at]! << 8) | bytes[at + 1]!;
+  const position = bytePosition(bytes, at, unit);
+  position.offset += bomLength;
+  const hex = value.toString(16).toUpperCase().padStart(unit * 2, '0');
+  return new DecodeError('xml', `${what} 0x${hex} at byte offset ${position.offset} is not valid ${name}`, '', position, { cause, xmlKind: 'character' });
+}
+
+function decodeWith(label: string, bytes: Uint8Array, name: string, bomLength = 0): string {
   try {
     return new TextDecoder(label, { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch (cause) {
-    throw new DecodeError('xml', `the bytes are not valid ${name}`, '', undefined, { cause, xmlKind: 'character' });
+    const utf16 = label === 'utf-16le' || label === 'utf-16be';
+    throw invalidBytes(name, bytes, cause, bomLength, utf16 ? () => firstBadUtf16(bytes, label === 'utf-16le') : undefined, utf16 ? 2 : 1);
   }
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-function decodeUtf8(bytes: Uint8Array): string {
+function decodeUtf8(bytes: Uint8Array, bomLength: number): string {
   try {
     return UTF8.decode(bytes);
   } catch (cause) {
-    throw new DecodeError('xml', 'the bytes are not valid UTF-8', '', undefined, { cause, xmlKind: 'character' });
+    throw invalidBytes('UTF-8', bytes, cause, bomLength, () => firstBadUtf8(bytes));
   }
 }
 
@@ -60,7 +132,8 @@ function decodeWindows1252(bytes: Uint8Array): string {
   return latin1.replace(/[\x80-\x9f]/g, (ch) => {
     const cp = CP1252_HIGH[ch.charCodeAt(0) - 0x80]!;
     if (cp === 0) {
-      throw fail(`byte 0x${ch.charCodeAt(0).toString(16)} is not assigned in windows-1252`, 'character');
+      const at = latin1.indexOf(ch);
+      throw fail(`byte 0x${ch.charCodeAt(0).toString(16)} at offset ${at} is not assigned in windows-1252`, 'character', bytePosition(bytes, at));
     }
     return String.fromCharCode(cp);
   });
@@ -77,7 +150,7 @@ export function decodeDocumentBytes(bytes: Uint8Array): DecodedText {
   if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff) || (b0 === 0x3c && b1 === 0 && bytes[2] === 0x3f) || (b0 === 0 && b1 === 0x3c && bytes[2] === 0)) {
     const le = b0 === 0xff || b0 === 0x3c;
     const hasBom = b0 === 0xff || b0 === 0xfe;
-    const text = decodeWith(le ? 'utf-16le' : 'utf-16be', hasBom ? bytes.subarray(2) : bytes, le ? 'UTF-16LE' : 'UTF-16BE');
+    const text = decodeWith(le ? 'utf-16le' : 'utf-16be', hasBom ? bytes.subarray(2) : bytes, le ? 'UTF-16LE' : 'UTF-16BE', hasBom ? 2 : 0);
     const declared = declaredEncoding(text.slice(0, 256));
     if (declared !== undefined && !UTF16_NAMES.has(declared)) {
       throw fail(`the document is UTF-16 but declares encoding "${declared}"`, 'encoding');
@@ -91,7 +164,7 @@ export function decodeDocumentBytes(bytes: Uint8Array): DecodedText {
     ? declaredEncoding(Buffer.from(body.buffer, body.byteOffset, Math.min(body.length, 256)).toString('latin1'))
     : undefined;
   if (declared === undefined || UTF8_NAMES.has(declared)) {
-    return { text: decodeUtf8(body), mayHoldSurrogates: false };
+    return { text: decodeUtf8(body, hasUtf8Bom ? 3 : 0), mayHoldSurrogates: false };
   }
   if (hasUtf8Bom) throw fail(`the document has a UTF-8 byte order mark but declares encoding "${declared}"`, 'encoding');
   if (UTF16_NAMES.has(declared)) throw fail(`encoding "${declared}" is declared but the document has no UTF-16 byte order mark`, 'encoding');
@@ -100,7 +173,7 @@ export function decodeDocumentBytes(bytes: Uint8Array): DecodedText {
   }
   if (ASCII.has(declared)) {
     const bad = body.findIndex((b) => b > 0x7f);
-    if (bad >= 0) throw fail(`byte 0x${body[bad]!.toString(16)} at offset ${bad} is not US-ASCII`, 'character');
+    if (bad >= 0) throw fail(`byte 0x${body[bad]!.toString(16)} at offset ${bad} is not US-ASCII`, 'character', bytePosition(body, bad));
     return { text: Buffer.from(body.buffer, body.byteOffset, body.length).toString('latin1'), mayHoldSurrogates: false };
   }
   if (WINDOWS_1252.has(declared)) return { text: decodeWindows1252(body), mayHoldSurrogates: false };

@@ -8,7 +8,7 @@ import { DecodeError, Fault, type DecodeErrorReason } from '../errors.js';
 import type { XmlRpcStruct, XmlRpcValue } from '../values.js';
 import { decodeDocumentBytes } from './charset.js';
 import { DEFAULT_DECODE_LIMITS, type DecodeOptions, type ScalarReader } from './options.js';
-import { readWithFastXmlParser } from './fxp-reader.js';
+import { FAST_XML_PARSER_MAX_DEPTH, depthLimitDetail, readWithFastXmlParser } from './fxp-reader.js';
 import { SCALAR_READERS, ScalarError, scalarKey, type BuiltinScalarReader, type ScalarContext } from './scalars.js';
 import { checkCharacters, positionOf, scanDocument, type XmlSink } from './scanner.js';
 
@@ -75,6 +75,7 @@ class ValueBuilder implements XmlSink {
   private values = 0;
   private readonly ctx: ScalarContext;
   private readonly maxDepth: number;
+  private readonly depthDetail: string;
   private readonly maxValues: number;
   private readonly maxStringLength: number;
   private readonly maxNameLength: number;
@@ -98,7 +99,10 @@ class ValueBuilder implements XmlSink {
       dateTime: options.dateTime ?? 'date',
       naiveTimeZone: options.naiveTimeZone ?? 'UTC',
     };
-    this.maxDepth = options.maxDepth ?? DEFAULT_DECODE_LIMITS.maxDepth;
+    const maxDepth = options.maxDepth ?? DEFAULT_DECODE_LIMITS.maxDepth;
+    const capped = options.reader === 'fast-xml-parser' && maxDepth > FAST_XML_PARSER_MAX_DEPTH;
+    this.maxDepth = capped ? FAST_XML_PARSER_MAX_DEPTH : maxDepth;
+    this.depthDetail = depthLimitDetail(maxDepth, capped);
     this.maxValues = options.maxValues ?? DEFAULT_DECODE_LIMITS.maxValues;
     this.maxStringLength = options.maxStringLength ?? DEFAULT_DECODE_LIMITS.maxStringLength;
     this.maxNameLength = options.maxNameLength ?? DEFAULT_DECODE_LIMITS.maxNameLength;
@@ -215,7 +219,7 @@ class ValueBuilder implements XmlSink {
         if (!isBlank(parent.text)) throw this.error('structure', `text and a <${name}> element mixed in one <value>`);
         parent.flag = true;
         if (name === 'array' || name === 'struct') {
-          if (++this.depth > this.maxDepth) throw this.error('limit', `arrays and structs nested deeper than ${this.maxDepth} (maxDepth)`);
+          if (++this.depth > this.maxDepth) throw this.error('limit', this.depthDetail);
           this.push(name === 'array' ? ARRAY : STRUCT, name).container = name === 'array' ? [] : {};
           return;
         }

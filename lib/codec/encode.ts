@@ -31,9 +31,21 @@ class Failure {
 
 /** Adds `key` to a failure passing through; anything else goes on unchanged. */
 function through(e: unknown, key: string | number): unknown {
-  if (e instanceof Failure) e.keys.push(key);
+  if (e instanceof Failure) {
+    e.keys.push(key);
+    return e;
+  }
+  // The writer recurses once per level: with maxDepth raised far enough, V8's stack runs out
+  // first. That becomes a failure too, so the caller learns where and what to change.
+  if (e instanceof RangeError && e.message.includes('call stack')) {
+    const failure = new Failure(STACK_EXHAUSTED);
+    failure.keys.push(key);
+    return failure;
+  }
   return e;
 }
+
+const STACK_EXHAUSTED = 'the value is nested too deep for the call stack; lower maxDepth (or raise the stack size with --stack-size)';
 
 function formatPath(keys: readonly (string | number)[]): string {
   let s = '';
@@ -50,7 +62,12 @@ function run(opts: ResolvedEncodeOptions, body: (w: Writer) => void): string {
   try {
     body(w);
   } catch (e) {
-    if (e instanceof Failure) throw new EncodeError(e.detail, formatPath(e.keys));
+    const failure = e instanceof RangeError ? through(e, '') : e;
+    if (failure instanceof Failure) {
+      if (failure.keys[0] === '') failure.keys.shift();
+      const detail = failure.detail === STACK_EXHAUSTED ? `${failure.detail} (reached at depth ${w.depth})` : failure.detail;
+      throw new EncodeError(detail, formatPath(failure.keys));
+    }
     throw e;
   }
   return w.text();
@@ -82,6 +99,11 @@ class Writer {
   /** Everything written. */
   text(): string {
     return this.written + this.out;
+  }
+
+  /** Containers open now (after a stack overflow: where it happened, as none was closed). */
+  get depth(): number {
+    return this.open.length;
   }
 
   fail(detail: string): Failure {

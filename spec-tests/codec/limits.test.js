@@ -2,7 +2,7 @@
 // overflow), value count, string and name lengths, document size. And the encoder's depth limit.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_DECODE_LIMITS, DecodeError, EncodeError, decodeCall, decodeResponse, encodeResponse } from '../../dist/index.js';
+import { DEFAULT_DECODE_LIMITS, DecodeError, EncodeError, FAST_XML_PARSER_MAX_DEPTH, decodeCall, decodeResponse, encodeResponse } from '../../dist/index.js';
 import { call, forEachReader, nestedArrays, nestedStructs, response, thrown } from './support.js';
 
 function limitError(fn, message) {
@@ -41,6 +41,20 @@ describe('depth: nesting of arrays and structs is bounded by maxDepth, never by 
   it('depth: 10,000 nested arrays decode when maxDepth allows them (the scanner and builder are iterative)', () => {
     assert.equal(depthOf(decodeResponse(response(nestedArrays(10_000)), { maxDepth: 10_000 })), 10_000);
     assert.equal(depthOf(decodeResponse(response(nestedStructs(10_000)), { maxDepth: 10_000 })), 10_000);
+  });
+  it("depth: the fast-xml-parser reader takes at most FAST_XML_PARSER_MAX_DEPTH levels, whatever maxDepth says, and says where", () => {
+    // Its cost is quadratic in the depth: a raised maxDepth must not turn it into a hang.
+    for (const n of [FAST_XML_PARSER_MAX_DEPTH + 1, 100_000]) {
+      const started = performance.now();
+      const e = limitError(() => decodeResponse(response(nestedArrays(n)), { reader: 'fast-xml-parser', maxDepth: 1e6 }), `${n}`);
+      assert.ok(performance.now() - started < 5000, `${n} levels took ${performance.now() - started} ms`);
+      assert.match(e.message, /fast-xml-parser reader/);
+      // Just past the bound the value builder names the path; far past it the depth guard of the
+      // well-formedness pass stops first and gives the position.
+      if (n === FAST_XML_PARSER_MAX_DEPTH + 1) assert.match(e.path, /^params\[0\](\[0\]){999}/);
+      else assert.ok(e.position.offset > 0 && e.position.line === 1, JSON.stringify(e.position));
+    }
+    assert.equal(depthOf(decodeResponse(response(nestedArrays(FAST_XML_PARSER_MAX_DEPTH)), { reader: 'fast-xml-parser', maxDepth: 1e6 })), FAST_XML_PARSER_MAX_DEPTH);
   });
   it('depth: 10,000 unclosed <value><array><data> openings → an error, not a stack overflow', () => forEachReader((r) => {
     const doc = response('<array><data><value>'.repeat(10_000));
@@ -96,6 +110,11 @@ describe('encode depth: the encoder refuses values nested deeper than its maxDep
     for (let i = 0; i < n; i++) v = [v];
     return v;
   };
+  const nestStructs = (n) => {
+    let v = 1;
+    for (let i = 0; i < n; i++) v = { m: v };
+    return v;
+  };
   it('encode depth: 500 nested arrays encode with the defaults and decode back', () => {
     const xml = encodeResponse(nest(500));
     assert.equal(depthOf(decodeResponse(xml)), 500);
@@ -104,6 +123,14 @@ describe('encode depth: the encoder refuses values nested deeper than its maxDep
     const e = thrown(() => encodeResponse(nest(10_000)));
     assert.ok(e instanceof EncodeError, `${e?.name}: ${e?.message}`);
     assert.match(e.path, /^params\[0\](\[0\])+$/);
+  });
+  it('encode depth: with maxDepth raised past what the stack holds → EncodeError saying so, never a RangeError', () => {
+    for (const v of [nest(200_000), nestStructs(200_000)]) {
+      const e = thrown(() => encodeResponse(v, { maxDepth: 1e9 }));
+      assert.ok(e instanceof EncodeError, `${e?.name}: ${e?.message}`);
+      assert.match(e.detail, /too deep for the call stack; lower maxDepth .*\(reached at depth \d+\)/);
+      assert.match(e.path, /^params\[0\]/);
+    }
   });
   it('encode depth: maxDepth is an option', () => {
     assert.doesNotThrow(() => encodeResponse(nest(3), { maxDepth: 3 }));

@@ -62,6 +62,25 @@ describe('encodings: UTF-8 by default; the BOM and the declaration decide, bad b
       assert.deepStrictEqual([e.reason, e.xmlKind], ['xml', 'character'], JSON.stringify(bad));
     }
   }));
+  it('encodings: a bad byte is located: byte offset, line and column of the first one', () => forEachReader((r) => {
+    const [head, tail] = response('<string>\n x@</string>').split('@');
+    const at = Buffer.byteLength(head);
+    const line = head.split('\n').length;
+    const column = head.length - head.lastIndexOf('\n');
+    const utf8 = decodeError(() => decodeResponse(Buffer.concat([Buffer.from(head), Buffer.from([0xc3, 0x28]), Buffer.from(tail)]), { reader: r }));
+    assert.deepStrictEqual(utf8.position, { offset: at, line, column });
+    assert.match(utf8.message, new RegExp(`byte 0xC3 at byte offset ${at} `));
+    const withBom = decodeError(() => decodeResponse(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(head), Buffer.from([0xff]), Buffer.from(tail)]), { reader: r }));
+    assert.equal(withBom.position.offset, at + 3);
+    const ascii = withDeclaration('<?xml version="1.0" encoding="US-ASCII"?>', '<string>\ncaf\u00e9</string>');
+    assert.equal(decodeError(() => decodeResponse(Buffer.from(ascii, 'latin1'), { reader: r })).position.offset, ascii.indexOf('\u00e9'));
+    const cp1252 = withDeclaration('<?xml version="1.0" encoding="windows-1252"?>', '<string>\u0081</string>');
+    assert.equal(decodeError(() => decodeResponse(Buffer.from(cp1252, 'latin1'), { reader: r })).position.offset, cp1252.indexOf('\u0081'));
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(head, 'utf16le'), Buffer.from([0x00, 0xd8, 0x41, 0x00]), Buffer.from(tail, 'utf16le')]);
+    const e16 = decodeError(() => decodeResponse(utf16, { reader: r }));
+    assert.deepStrictEqual([e16.position.offset, e16.position.line, e16.position.column], [2 + 2 * head.length, line, column]);
+    assert.match(e16.message, /code unit 0xD800/);
+  }));
   it('encodings: an unknown encoding name → xml error (encoding)', () => forEachReader((r) => {
     const e = decodeError(() => decodeResponse(Buffer.from(withDeclaration('<?xml version="1.0" encoding="x-no-such"?>', 'x')), { reader: r }));
     assert.deepStrictEqual([e.reason, e.xmlKind], ['xml', 'encoding']);
