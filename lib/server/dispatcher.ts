@@ -3,6 +3,7 @@
  * registry, turns every failure into a fault with an interoperability code, and enforces the
  * per-call time limit.
  */
+import { isPromise } from 'node:util/types';
 import { decodeCall } from '../codec/decode.js';
 import type { MethodCall } from '../codec/decode.js';
 import { encodeFault, encodeResponse, encodeValue } from '../codec/encode.js';
@@ -76,6 +77,8 @@ export interface DispatcherOptions {
 }
 
 const MAX_POSITIONAL_PARAMS = 65_536;
+/** What replaces an application's error message when `exposeErrorMessages` is false. */
+const HIDDEN = 'message hidden';
 
 /** The key of the HTTP layer's entry point (not part of the public API). */
 export const dispatchNow = Symbol('dispatchNow');
@@ -118,7 +121,7 @@ export class XmlRpcDispatcher {
       maxCalls: options.multicall?.maxCalls ?? 1000,
       parallel: options.multicall?.parallel ?? false,
       callSub: (state, methodName, params) => this.callSub(state, methodName, params),
-      encodeProblem: (methodName, value) => this.encodeProblem(methodName, value),
+      encodeProblem: (state, methodName, value) => this.encodeProblem(state, methodName, value),
     });
   }
 
@@ -213,13 +216,20 @@ export class XmlRpcDispatcher {
     try {
       result = this.invoke(state, methodName, call.params);
     } catch (error) {
-      return this.faultResponse(asFault(error) ?? this.internalFault(error), undefined, undefined);
+      return this.failedCall(error);
     }
-    if (!isThenable(result)) return this.encodeResult(result, methodName, state);
+    // invoke() returns a promise only for a thenable result; isPromise reads no getter or trap.
+    if (!isPromise(result)) return this.encodeResult(result, methodName, state);
     return this.limited(result, state, methodName).then(
       (value) => this.encodeResult(value, methodName, state),
-      (error: unknown) => this.faultResponse(asFault(error) ?? this.internalFault(error), undefined, undefined),
+      (error: unknown) => this.failedCall(error),
     );
+  }
+
+  /** The response for an error out of a call: a `Fault` was reported where it was made; anything else is a bug. */
+  private failedCall(error: unknown): string {
+    if (error instanceof Fault) return this.faultResponse(error, undefined, undefined);
+    return this.faultResponse(this.internalFault(error), error, undefined);
   }
 
   /** Runs a method for `state`; throws a `Fault` (reported to `onError`) when it fails. */
@@ -244,7 +254,15 @@ export class XmlRpcDispatcher {
     } catch (error) {
       throw this.handlerFault(error, context);
     }
-    if (!isThenable(result)) return result;
+    let thenable: boolean;
+    try {
+      thenable = isThenable(result);
+    } catch (error) {
+      // A getter or Proxy trap of the returned value threw on `.then`.
+      this.notify(error, context);
+      throw new Fault(FaultCode.INTERNAL_ERROR, this.unencodable(methodName, error, 'params[0]'), { cause: error });
+    }
+    if (!thenable) return result;
     return Promise.resolve(result).then(undefined, (error: unknown) => {
       throw this.handlerFault(error, context);
     });
@@ -253,7 +271,13 @@ export class XmlRpcDispatcher {
   /** Runs a call made on behalf of the current one (a `system.multicall` entry). */
   private async callSub(state: CallState, methodName: string, params: unknown[]): Promise<unknown> {
     if (state.aborted !== undefined) throw new Fault(FaultCode.CALL_TIMEOUT, `call aborted: ${state.aborted.message}`);
-    return await this.invoke(state, methodName, params);
+    try {
+      return await this.invoke(state, methodName, params);
+    } catch (error) {
+      if (error instanceof Fault) throw error;
+      this.notify(error, state.contextFor(methodName));
+      throw this.internalFault(error);
+    }
   }
 
   /**
@@ -280,7 +304,8 @@ export class XmlRpcDispatcher {
         reject(this.report(fault, state, methodName, reason));
       });
       if (state.aborted !== undefined) {
-        reject(new Fault(FaultCode.TRANSPORT_ERROR, `call to '${methodName}' aborted: ${state.aborted.message}`));
+        const fault = new Fault(FaultCode.TRANSPORT_ERROR, `call to '${methodName}' aborted: ${state.aborted.message}`, { cause: state.aborted });
+        reject(this.report(fault, state, methodName, state.aborted));
       }
       promise.then(
         (value) => {
@@ -313,16 +338,21 @@ export class XmlRpcDispatcher {
   }
 
   private internalFault(error: unknown): Fault {
-    return new Fault(FaultCode.INTERNAL_ERROR, `internal error: ${messageOf(error)}`, { cause: error });
+    const message = this.settings.exposeErrorMessages ? messageOf(error) : HIDDEN;
+    return new Fault(FaultCode.INTERNAL_ERROR, `internal error: ${message}`, { cause: error });
   }
 
-  /** Why the value a multicall entry returned cannot be encoded (`value` is its `[result]` slot), or `undefined`. */
-  private encodeProblem(methodName: string, value: unknown): string | undefined {
+  /**
+   * Why the value a multicall entry returned cannot be encoded (`value` is its `[result]` slot),
+   * or `undefined`; the error is reported to `onError`.
+   */
+  private encodeProblem(state: CallState, methodName: string, value: unknown): string | undefined {
     try {
       encodeValue(value, this.settings.encode);
       return undefined;
     } catch (error) {
-      return unencodableResult(methodName, error, '[0]');
+      this.notify(error, state.contextFor(methodName));
+      return this.unencodable(methodName, error, '[0]');
     }
   }
 
@@ -330,9 +360,25 @@ export class XmlRpcDispatcher {
     try {
       return encodeResponse(result === undefined ? null : result, this.settings.encode);
     } catch (error) {
-      const fault = new Fault(FaultCode.INTERNAL_ERROR, unencodableResult(methodName, error, 'params[0]'), { cause: error });
+      const fault = new Fault(FaultCode.INTERNAL_ERROR, this.unencodable(methodName, error, 'params[0]'), { cause: error });
       return this.faultResponse(fault, error, state.contextFor(methodName));
     }
+  }
+
+  /**
+   * Says where a return value could not be encoded: the codec's path, rebased on `result`. What
+   * a getter, Proxy trap or TypeEncoder threw is the application's: its message is hidden with
+   * `exposeErrorMessages: false`; the codec's own details are not.
+   */
+  private unencodable(methodName: string, error: unknown, root: string): string {
+    const head = `the return value of '${methodName}' cannot be encoded: `;
+    const expose = this.settings.exposeErrorMessages;
+    if (!(error instanceof EncodeError)) return head + (expose ? messageOf(error) : `reading it threw an error (${HIDDEN})`);
+    const rest = error.path.startsWith(root) ? error.path.slice(root.length) : error.path;
+    const where = rest === '' ? 'result' : rest.startsWith('[') ? `result${rest}` : `result.${rest.replace(/^\./, '')}`;
+    // An EncodeError with a cause wraps something application code threw.
+    const detail = expose || error.cause === undefined ? error.detail : `reading it threw an error (${HIDDEN})`;
+    return `${head}${detail} at ${where}`;
   }
 
   /** A fault response; `error` (when given) is reported to `onError` first. */
@@ -359,21 +405,18 @@ export class XmlRpcDispatcher {
   private notify(error: unknown, context: CallContext | undefined): void {
     const onError = this.settings.onError;
     if (onError === undefined) return;
+    let reported: Error;
     try {
-      onError(error instanceof Error ? error : new Error(messageOf(error)), context);
+      reported = error instanceof Error ? error : new Error(messageOf(error), { cause: error });
+    } catch {
+      reported = new Error(messageOf(error), { cause: error }); // a thrown Proxy whose trap throws
+    }
+    try {
+      onError(reported, context);
     } catch {
       // A logging hook must not change the answer.
     }
   }
-}
-
-/** Says where a return value could not be encoded: the codec's path, rebased on `result`. */
-function unencodableResult(methodName: string, error: unknown, root: string): string {
-  const head = `the return value of '${methodName}' cannot be encoded: `;
-  if (!(error instanceof EncodeError)) return head + messageOf(error);
-  const rest = error.path.startsWith(root) ? error.path.slice(root.length) : error.path;
-  const where = rest === '' ? 'result' : rest.startsWith('[') ? `result${rest}` : `result.${rest.replace(/^\./, '')}`;
-  return `${head}${error.detail} at ${where}`;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -53,24 +53,37 @@ export function faultForDecodeError(error: DecodeError): Fault {
   }
 }
 
-/** A thrown value that is a fault: our `Fault`, or any error carrying `faultCode`/`faultString`. */
+/**
+ * A thrown value that is a fault: our `Fault`, or any error carrying `faultCode`/`faultString`.
+ * Never throws, even for a thrown Proxy or throwing getters.
+ */
 export function asFault(error: unknown): Fault | undefined {
-  if (error instanceof Fault) return error;
-  if (typeof error !== 'object' || error === null) return undefined;
-  const { faultCode, faultString } = error as { faultCode?: unknown; faultString?: unknown };
-  if ((typeof faultCode === 'number' || typeof faultCode === 'string') && typeof faultString === 'string') {
-    return new Fault(faultCode, faultString, { cause: error });
+  try {
+    if (error instanceof Fault) return error;
+    if (typeof error !== 'object' || error === null) return undefined;
+    const { faultCode, faultString } = error as { faultCode?: unknown; faultString?: unknown };
+    if ((typeof faultCode === 'number' || typeof faultCode === 'string') && typeof faultString === 'string') {
+      return new Fault(faultCode, faultString, { cause: error });
+    }
+  } catch {
+    // Not a fault we can read.
   }
   return undefined;
 }
 
-/** The message of anything thrown, without a stack trace. */
+/** The message of anything thrown, without a stack trace; never throws. */
 export function messageOf(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.message === '') return error.name;
-    return error.name === 'Error' ? error.message : `${error.name}: ${error.message}`;
+  try {
+    if (error instanceof Error) {
+      const message = String(error.message);
+      if (message === '') return String(error.name);
+      return error.name === 'Error' ? message : `${String(error.name)}: ${message}`;
+    }
+    return String(error);
+  } catch {
+    // Object.create(null), a throwing getter or Proxy trap: nothing readable.
+    return 'an error whose message cannot be read';
   }
-  return String(error);
 }
 
 // Characters XML 1.0 cannot carry, raw or as references; lone surrogates included.

@@ -262,24 +262,27 @@ export class HttpLayer {
    * twice here, as the AsyncLocalStorage of currentCall() hooks each one).
    */
 
-  /** Checks method, path, framing and size, then authenticates. Throws a `Refusal`. */
+  /** Checks path, method, framing and size, then authenticates. Throws a `Refusal`. */
   private start(x: Exchange): void {
     const url = x.request.url ?? '/';
     const query = url.indexOf('?');
     x.path = query === -1 ? url : url.slice(0, query);
-    if (x.request.method !== 'POST') {
-      const docsPage = this.settings.docsPage;
-      if (docsPage !== undefined && wantsDocsPage(x.request)) {
-        const dispatcher = this.route(x.path);
-        if (dispatcher === undefined) throw new Refusal(404, `no XML-RPC endpoint at ${x.path}`);
-        // The page lists the methods: it is behind the same authentication as calls.
-        this.authenticated(x, () => docsPageHandler(x.request, x.response, dispatcher, docsPage));
-        return;
-      }
-      throw new Refusal(405, `method ${x.request.method ?? ''} not allowed: XML-RPC calls are POST`, { Allow: 'POST' });
-    }
+    // Route first: an unknown path is 404 whatever the method (RFC 9110 §15.5.5 and §15.5.6).
     const dispatcher = this.route(x.path);
     if (dispatcher === undefined) throw new Refusal(404, `no XML-RPC endpoint at ${x.path}`);
+    if (x.request.method !== 'POST') {
+      const docsPage = this.settings.docsPage;
+      if (docsPage === undefined) {
+        throw new Refusal(405, `method ${x.request.method ?? ''} not allowed: XML-RPC calls are POST`, { Allow: 'POST' });
+      }
+      if (!wantsDocsPage(x.request)) {
+        // GET serves the page to browsers only; a program's GET still gets 405.
+        throw new Refusal(405, `method ${x.request.method ?? ''} not allowed: XML-RPC calls are POST; GET with Accept: text/html shows the documentation page`, { Allow: 'GET, POST' });
+      }
+      // The page lists the methods: it is behind the same authentication as calls.
+      this.authenticated(x, () => docsPageHandler(x.request, x.response, dispatcher, docsPage));
+      return;
+    }
     x.dispatcher = dispatcher;
     x.coding = contentCoding(x.request.headers['content-encoding']);
     const declared = declaredLength(x.request);
@@ -517,7 +520,8 @@ export class HttpLayer {
     response.end(body, 'utf8');
   }
 
-  private report(error: Error): void {
+  /** Passes an error to the server's `onError` (a throwing hook is ignored). */
+  report(error: Error): void {
     if (this.onError === undefined) return;
     try {
       this.onError(error);

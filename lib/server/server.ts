@@ -7,6 +7,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { ServerOptions as TlsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { HttpError } from '../errors.js';
 import { XmlRpcDispatcher } from './dispatcher.js';
 import type { DispatcherOptions } from './dispatcher.js';
 import { HttpLayer, resolveHttpSettings } from './http.js';
@@ -91,12 +92,13 @@ export class XmlRpcServer extends XmlRpcDispatcher {
       this.http.awaitingContinue.add(request);
       this.handler(request, response);
     });
-    // Malformed or too slow requests: a status line, then the socket is closed.
+    // Malformed or too slow requests: reported, a status line, then the socket is closed.
     server.on('clientError', (error: Error & { code?: string }, socket) => {
-      if (socket.writable && error.code !== 'ECONNRESET') {
-        const status =
-          error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      // A reset is the client leaving, not a request we refuse.
+      if (error.code !== 'ECONNRESET') {
+        const refusal = clientErrorRefusal(error, settings.headersTimeoutMs, serverOptions.requestTimeout);
+        this.http.report(new HttpError(refusal.message, refusal.status, {}, '', { cause: error }));
+        if (socket.writable) socket.end(`HTTP/1.1 ${refusal.status} ${refusal.reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       }
       socket.destroy();
     });
@@ -145,6 +147,22 @@ export class XmlRpcServer extends XmlRpcDispatcher {
     server?.closeAllConnections();
     await closed;
     this.server = undefined;
+  }
+}
+
+/** The answer to a request node:http could not parse or that came too slowly. */
+function clientErrorRefusal(error: Error & { code?: string }, headersTimeoutMs: number, requestTimeoutMs: number): { status: number; reason: string; message: string } {
+  switch (error.code) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return {
+        status: 408,
+        reason: 'Request Timeout',
+        message: `request not received in time (headers within ${headersTimeoutMs} ms, the whole request within ${requestTimeoutMs} ms)`,
+      };
+    case 'HPE_HEADER_OVERFLOW':
+      return { status: 431, reason: 'Request Header Fields Too Large', message: 'request headers are over the size limit (node:http maxHeaderSize)' };
+    default:
+      return { status: 400, reason: 'Bad Request', message: `malformed HTTP request: ${error.message}` };
   }
 }
 

@@ -25,8 +25,8 @@ export interface SystemHost {
   readonly parallel: boolean;
   /** Runs a method on behalf of the running call; rejects with a `Fault`. */
   callSub(state: CallState, methodName: string, params: unknown[]): Promise<unknown>;
-  /** Why the `[value]` slot of a call to `methodName` cannot be encoded, or `undefined`. */
-  encodeProblem(methodName: string, slot: unknown): string | undefined;
+  /** Why the `[value]` slot of a call to `methodName` cannot be encoded (reported to `onError`), or `undefined`. */
+  encodeProblem(state: CallState, methodName: string, slot: unknown): string | undefined;
 }
 
 /** A capability as `system.getCapabilities` reports it. */
@@ -115,7 +115,7 @@ async function multicall(host: SystemHost, calls: unknown[]): Promise<Slot[]> {
     try {
       const value = await host.callSub(state, methodName, params);
       const slot: Slot = [value === undefined ? null : value];
-      const problem = host.encodeProblem(methodName, slot);
+      const problem = host.encodeProblem(state, methodName, slot);
       if (problem !== undefined) return { faultCode: FaultCode.INTERNAL_ERROR, faultString: toXmlSafeText(problem) };
       return slot;
     } catch (error) {

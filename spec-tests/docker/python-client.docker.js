@@ -49,6 +49,8 @@ describe("Python's xmlrpc.client in a container against our server", { skip }, (
       round_trip_default: { datetime: 'DateTime' },
       round_trip_builtin_types: { Binary: 'bytes', DateTime: 'datetime' },
       round_trip_use_datetime: { DateTime: 'datetime' },
+      round_trip_no_allow_none: { datetime: 'DateTime' },
+      round_trip_no_allow_none_builtin_types: { Binary: 'bytes', DateTime: 'datetime' },
     };
     for (const [mode, convert] of Object.entries(conversions)) {
       test(`${mode}: every value comes back equal, typed as the mode says`, () => {

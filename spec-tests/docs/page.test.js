@@ -80,7 +80,7 @@ describe('who gets the page', () => {
     assert.doesNotMatch(admin.body, /calc\.add/);
     assert.match(admin.body, /<code>POST \/admin<\/code>/);
     const none = await fetchText(`http://127.0.0.1:${site.port}/nowhere`, { headers: { accept: 'text/html' } });
-    assert.equal(none.status, 405); // the XML-RPC layer answers GET before routing
+    assert.equal(none.status, 404); // routing comes before the method check
     assert.match(none.headers['content-type'], /^text\/plain/);
   });
 });

@@ -34,22 +34,36 @@ function failed(name) {
   return r;
 }
 
+/** Whether a described Python value (describe() of the check script) holds a None anywhere. */
+function holdsNone(described) {
+  const [type, value] = described;
+  if (type === 'None') return true;
+  if (type === 'list' || type === 'tuple') return value.some(holdsNone);
+  if (type === 'dict') return Object.values(value).some(holdsNone);
+  return false;
+}
+
 describe('every value type round-trips through Python', () => {
-  // [Python type sent, Python type received] where the mode changes the type.
-  const conversions = {
-    round_trip_default: { datetime: 'DateTime' },
-    round_trip_builtin_types: { Binary: 'bytes', DateTime: 'datetime' },
-    round_trip_use_datetime: { DateTime: 'datetime' },
+  // Per mode: [Python type sent → Python type received] where the mode changes the type, and how
+  // many values it sends (without allow_none, the one None value is left out and Nones inside
+  // arrays and structs are dropped).
+  const modes = {
+    round_trip_default: { convert: { datetime: 'DateTime' }, count: 23 },
+    round_trip_builtin_types: { convert: { Binary: 'bytes', DateTime: 'datetime' }, count: 23 },
+    round_trip_use_datetime: { convert: { DateTime: 'datetime' }, count: 23 },
+    round_trip_no_allow_none: { convert: { datetime: 'DateTime' }, count: 22, noNone: true },
+    round_trip_no_allow_none_builtin_types: { convert: { Binary: 'bytes', DateTime: 'datetime' }, count: 22, noNone: true },
   };
-  for (const [mode, convert] of Object.entries(conversions)) {
+  for (const [mode, { convert, count, noNone }] of Object.entries(modes)) {
     test(`${mode}: equal values, same types except the mode's conversions`, () => {
       const cases = ok(mode);
-      assert.equal(cases.length, 23);
+      assert.equal(cases.length, count);
       for (const { sent, got, equal } of cases) {
         assert.equal(equal, true, `${JSON.stringify(sent)} came back as ${JSON.stringify(got)}`);
         assert.equal(got[0], convert[sent[0]] ?? sent[0], JSON.stringify(sent));
         if (got[0] === sent[0]) assert.deepEqual(got, sent);
       }
+      assert.equal(cases.some((c) => holdsNone(c.sent)), !noNone, 'None is sent exactly when allow_none is on');
     });
   }
 

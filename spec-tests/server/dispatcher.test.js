@@ -255,6 +255,76 @@ describe('faults use the interoperability codes', () => {
     assertFault(await run(d, 'nope'), -32601, /nope/);
   });
 
+  describe('exposeErrorMessages: false hides what application code threw while the return value was read', () => {
+    const throwing = (message) => () => {
+      throw new Error(message);
+    };
+    const withGetter = (object, key, message) => Object.defineProperty(object, key, { get: throwing(message), enumerable: true });
+
+    /** A server whose methods return values that throw SECRET-… when read; onError collects. */
+    function readingThrows(exposeErrorMessages) {
+      const seen = [];
+      const d = createServer({ exposeErrorMessages, onError: (error, context) => seen.push([error.message, context?.methodName]) });
+      d.addMethod('getter', () => ({ rows: [withGetter({ ok: 1 }, 'bad', 'SECRET-getter')] }));
+      d.addMethod('proxy', () => new Proxy({}, { ownKeys: throwing('SECRET-proxy') }));
+      d.addMethod('thenGetter', () => withGetter({}, 'then', 'SECRET-then'));
+      d.addMethod('asyncGetter', async () => [withGetter({}, 'bad', 'SECRET-async')]);
+      d.addMethod('big', () => ({ rows: [{ id: 2 ** 40 }] }));
+      return { d, seen };
+    }
+    const names = ['getter', 'proxy', 'thenGetter', 'asyncGetter'];
+
+    test('a getter or Proxy trap that throws is -32603 with a generic text naming the method; onError gets the real error', async () => {
+      const { d, seen } = readingThrows(false);
+      for (const name of names) {
+        const m = await run(d, name);
+        assertFault(m, FaultCode.INTERNAL_ERROR, new RegExp(`^the return value of '${name}' cannot be encoded: reading it threw an error \\(message hidden\\)$`));
+        assert.doesNotMatch(m.fault.faultString, /SECRET/);
+      }
+      assert.deepEqual(seen, [['SECRET-getter', 'getter'], ['SECRET-proxy', 'proxy'], ['SECRET-then', 'thenGetter'], ['SECRET-async', 'asyncGetter']]);
+    });
+
+    test('the same in a system.multicall slot', async () => {
+      const { d, seen } = readingThrows(false);
+      const m = await run(d, 'system.multicall', [names.map((methodName) => ({ methodName, params: [] }))]);
+      assert.equal(m.kind, 'response');
+      for (const [i, slot] of m.value.entries()) {
+        assert.equal(slot.faultCode, -32603, names[i]);
+        assert.match(slot.faultString, new RegExp(`'${names[i]}' cannot be encoded: reading it threw an error \\(message hidden\\)$`));
+      }
+      assert.deepEqual(seen.map(([message]) => message), ['SECRET-getter', 'SECRET-proxy', 'SECRET-then', 'SECRET-async']);
+    });
+
+    test("the codec's own reasons and paths stay", async () => {
+      const { d } = readingThrows(false);
+      assertFault(await run(d, 'big'), -32603, /'big' cannot be encoded: .*int.* at result\.rows\[0\]\.id$/);
+    });
+
+    test('by default the message goes out, for a throwing `then` getter too (not an internal error)', async () => {
+      const { d } = readingThrows(true);
+      assertFault(await run(d, 'getter'), -32603, /^the return value of 'getter' cannot be encoded: SECRET-getter$/);
+      assertFault(await run(d, 'thenGetter'), -32603, /^the return value of 'thenGetter' cannot be encoded: SECRET-then$/);
+    });
+  });
+
+  test('a thrown value without a readable message (null prototype, hostile Proxy) is still a -32500 fault', async () => {
+    const seen = [];
+    const d = createServer({ onError: (error) => seen.push(error) });
+    d.addMethod('nullProto', () => {
+      throw Object.create(null);
+    });
+    d.addMethod('hostile', () => {
+      const trap = () => {
+        throw new Error('trap');
+      };
+      throw new Proxy({}, { getPrototypeOf: trap, get: trap });
+    });
+    assertFault(await run(d, 'nullProto'), -32500, /^an error whose message cannot be read$/);
+    assertFault(await run(d, 'hostile'), -32500, /^an error whose message cannot be read$/);
+    assert.equal(seen.length, 2);
+    assert.ok(seen.every((e) => e instanceof Error));
+  });
+
   test('a thrown Fault is sent exactly, string codes included', async () => {
     const d = createServer();
     d.addMethod('f', () => {

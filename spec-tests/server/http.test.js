@@ -2,6 +2,7 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import zlib from 'node:zlib';
 import { once } from 'node:events';
 import { createServer, XmlRpcDispatcher, basicAuth, currentCall, encodeCall, decodeMessage, HttpError } from '../../dist/index.js';
@@ -53,16 +54,30 @@ describe('responses are text/xml with a Content-Length, never chunked; faults ar
   });
 });
 
+const OTHER_METHODS = ['GET', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+
 describe('only POST is served', () => {
   test('other methods get 405 with Allow: POST and no handler runs', async () => {
     let ran = 0;
     const { port } = await start({}, (s) => s.addMethod('count', () => ++ran));
-    for (const method of ['GET', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']) {
+    for (const method of OTHER_METHODS) {
       const res = await request(port, { method, body: method === 'PUT' || method === 'PATCH' ? encodeCall('count') : undefined });
       assert.equal(res.status, 405, method);
       assert.equal(res.headers.allow, 'POST');
     }
     assert.equal(ran, 0);
+  });
+
+  test('with docsPage, Allow is GET, POST: a browser GET gets the page, a program GET and other methods 405', async () => {
+    const { port } = await start({ docsPage: true });
+    const page = await request(port, { method: 'GET', headers: { Accept: 'text/html' } });
+    assert.equal(page.status, 200);
+    assert.match(page.headers['content-type'], /^text\/html/);
+    for (const method of OTHER_METHODS) {
+      const res = await request(port, { method, headers: { Accept: '*/*' } });
+      assert.equal(res.status, 405, method);
+      assert.equal(res.headers.allow, 'GET, POST', method);
+    }
   });
 });
 
@@ -76,6 +91,20 @@ describe('paths', () => {
       const res = await call(port, ADD, { path });
       assert.equal(res.status, 404, path);
       assert.match(res.text, /no XML-RPC endpoint/);
+    }
+  });
+
+  test('an unknown path is 404 for every method, before the method is checked', async () => {
+    for (const docsPage of [false, true]) {
+      const { port } = await start({ docsPage });
+      for (const method of ['POST', ...OTHER_METHODS]) {
+        for (const accept of ['*/*', 'text/html']) {
+          const res = await request(port, { method, path: '/nowhere', headers: { Accept: accept } });
+          assert.equal(res.status, 404, `${method} Accept: ${accept}, docsPage: ${docsPage}`);
+          assert.equal(res.headers.allow, undefined);
+          if (method !== 'HEAD') assert.match(res.text, /no XML-RPC endpoint at \/nowhere/);
+        }
+      }
     }
   });
 
@@ -317,6 +346,38 @@ describe('connections', () => {
     }
   });
 
+  test('keepAliveTimeoutMs: the server closes an idle keep-alive connection after it, not after node\'s 5 s default', async () => {
+    const keepAliveTimeoutMs = 100;
+    const { port } = await start({ keepAliveTimeoutMs });
+    const socket = net.connect(port, '127.0.0.1');
+    try {
+      await once(socket, 'connect');
+      let received = Buffer.alloc(0);
+      let answeredAt;
+      socket.on('data', (chunk) => {
+        received = Buffer.concat([received, chunk]);
+        const headEnd = received.indexOf('\r\n\r\n');
+        const length = /content-length: (\d+)/i.exec(received.subarray(0, headEnd).toString('latin1'));
+        if (answeredAt === undefined && headEnd !== -1 && length !== null && received.length >= headEnd + 4 + Number(length[1])) {
+          answeredAt = performance.now();
+        }
+      });
+      const ended = once(socket, 'end'); // the server's FIN: this side never ends the connection
+      socket.write(`POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: ${Buffer.byteLength(ADD)}\r\n\r\n${ADD}`);
+      await ended;
+      assert.ok(answeredAt !== undefined, `no whole response before the close: ${JSON.stringify(received.toString('latin1'))}`);
+      const idleMs = performance.now() - answeredAt;
+      const head = received.toString('latin1').split('\r\n\r\n')[0];
+      assert.match(head, /^HTTP\/1\.1 200 /);
+      assert.doesNotMatch(head, /connection: close/i, 'the answer kept the connection alive');
+      // node:http waits keepAliveTimeout + 1 s (its margin against races); the default would be 6 s.
+      assert.ok(idleMs >= keepAliveTimeoutMs * 0.8, `closed after ${idleMs} ms, before the timeout`);
+      assert.ok(idleMs < 2000, `closed after ${idleMs} ms`);
+    } finally {
+      socket.destroy();
+    }
+  });
+
   test('an HTTP/1.0 client gets a Content-Length body and the connection closed', async () => {
     const { port } = await start();
     const reply = await rawExchange(port, `POST /RPC2 HTTP/1.0\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: ${Buffer.byteLength(ADD)}\r\n\r\n${ADD}`);
@@ -329,7 +390,6 @@ describe('connections', () => {
 
   test('maxConnections: a connection beyond the limit is closed at once; the others are served', async () => {
     const { server, port } = await start({ maxConnections: 2 });
-    const net = await import('node:net');
     const seen = [];
     server.httpServer.on('connection', (socket) => seen.push(socket));
     const open = async () => {
@@ -517,6 +577,28 @@ describe('time limits', () => {
 });
 
 describe('onError sees HTTP errors', () => {
+  test("requests node:http refuses before routing are reported: 400 malformed, 431 oversized headers, 408 slow headers", async () => {
+    const seen = [];
+    const { port } = await start({ headersTimeoutMs: 100, onError: (e, context) => seen.push([e, context]) });
+    const cases = [
+      ['THIS IS NOT HTTP\r\n\r\n', 400, /^malformed HTTP request: /],
+      [`POST / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, /request headers are over the size limit/],
+      ['POST / HTTP/1.1\r\nHost: x\r\nX-Slow: ', 408, /request not received in time \(headers within 100 ms/],
+    ];
+    for (const [bytes, status, message] of cases) {
+      const reply = await rawExchange(port, bytes);
+      assert.match(reply, new RegExp(`^HTTP/1\\.1 ${status} `));
+      assert.equal(seen.length, 1, `one report for ${status}`);
+      const [[error, context]] = seen.splice(0);
+      assert.ok(error instanceof HttpError, String(error));
+      assert.equal(error.status, status);
+      assert.match(error.message, message);
+      assert.equal(typeof error.cause?.code, 'string', 'the node:http error is the cause');
+      assert.equal(context, undefined);
+    }
+    assert.equal((await call(port, ADD)).message.value, 5);
+  });
+
   test('413, 404 and 401 are reported as HttpError with their status', async () => {
     const seen = [];
     const { port } = await start({ maxBodyBytes: 10, onError: (e) => seen.push(e), authenticate: (req) => req.headers['x-ok'] === '1' });
