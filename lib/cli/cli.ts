@@ -10,7 +10,7 @@ import { decodeCommand, encodeCommand } from './commands/documents.js';
 import { describeCommand, listCommand } from './commands/introspect.js';
 import { multicallCommand } from './commands/multicall.js';
 import { serveCommand } from './commands/serve.js';
-import { formatOptions, parseCommandLine, suggest, UsageError } from './flags.js';
+import { formatOptions, nearestName, parseCommandLine, suggest, UsageError } from './flags.js';
 import { ExitCode, reportError, type Output } from './output.js';
 
 /** Every command, in the order `--help` lists them. */
@@ -60,7 +60,8 @@ function mainHelp(): string {
     'xmlrpc: an XML-RPC client, server and debugging tool',
     '',
     'Usage: xmlrpc COMMAND [OPTION...] [ARG...]',
-    '       xmlrpc URL METHOD [ARG...]        (xmlrpc-c style: the same as xmlrpc call)',
+    '       xmlrpc URL METHOD [ARG...]        (xmlrpc-c style: the same as xmlrpc call URL ...;',
+    '                                          URL may be HOST, HOST:PORT or http(s)://...)',
     '',
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
@@ -87,14 +88,38 @@ export function commandHelp(command: Command): string {
   ].join('\n');
 }
 
-/** The command named first, or `call` for xmlrpc-c's form whose first word is a URL. */
+/**
+ * The command named first, or `call` for xmlrpc-c's form `xmlrpc HOST[:PORT] METHOD [ARG...]`.
+ * A first word that is not a command is a server when it has ':', '.' or '/' (localhost:8080,
+ * example.com, http://...), which no command name has; or when it is a bare host name
+ * (`localhost`, `buildbox`) followed by a method name and is not a command misspelt by one letter
+ * (`lsit`), so a typo stays a usage error instead of a call to a host of that name.
+ */
 function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {
   const word = argv[0] as string;
   const command = COMMANDS.find((c) => c.name === word);
   if (command !== undefined) return { command, rest: argv.slice(1) };
-  // A URL has ':', '.' or '/' (localhost:8080, example.com, http://...); a command name has none.
   if (/[:./]/.test(word)) return { command: callCommand, rest: [...argv] };
+  if (isBareHost(word, argv.slice(1))) return { command: callCommand, rest: [...argv] };
   return undefined;
+}
+
+/** A DNS label: letters, digits and inner hyphens. */
+const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+/** A method name: the XML-RPC spec's characters (letters, digits, _ . : /), and '-' which servers accept. */
+const METHOD_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:/-]*$/;
+
+/** Whether `word` is a bare host in `xmlrpc HOST METHOD [ARG...]`; `rest` are the words after it. */
+function isBareHost(word: string, rest: readonly string[]): boolean {
+  if (!HOST_NAME.test(word) || nearestName(word, COMMANDS.map((c) => c.name), 1) !== undefined) return false;
+  let method: string | undefined;
+  try {
+    method = parseCommandLine(rest, callCommand.options).positionals[0];
+  } catch {
+    return false;
+  }
+  // A URL or HOST:PORT in second place means the first word was meant as a command.
+  return method !== undefined && METHOD_NAME.test(method) && !method.includes('://') && !/^[^:/]*:[0-9]+(?:\/|$)/.test(method);
 }
 
 function helpTopic(topic: string | undefined, output: Output): number {
@@ -130,7 +155,9 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
   const found = findCommand(argv);
   if (found === undefined) {
     const names = COMMANDS.map((c) => c.name);
-    return reportError(new UsageError(`unknown command ${JSON.stringify(first)}${suggest(first, names, '')}`, ['Commands: ' + names.join(', ')]), output, '');
+    const details = ['Commands: ' + names.join(', ')];
+    if (HOST_NAME.test(first)) details.push(`To call a method on the host ${first}: xmlrpc call ${first} METHOD [ARG...]`);
+    return reportError(new UsageError(`unknown command ${JSON.stringify(first)}${suggest(first, names, '')}`, details), output, '');
   }
   const { command, rest } = found;
   try {

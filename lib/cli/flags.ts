@@ -93,8 +93,17 @@ export function optionValue(line: CommandLine, name: string): string | undefined
 
 /** ` (did you mean --x?)` when one candidate is close to `name`, else `""`. */
 export function suggest(name: string, candidates: readonly string[], prefix = '--'): string {
+  const best = nearestName(name, candidates, 2);
+  return best === undefined ? '' : ` (did you mean ${prefix}${best}?)`;
+}
+
+/**
+ * The candidate closest to `name` (case-insensitive) if at most `maxDistance` edits away,
+ * counting an insertion, a deletion, a substitution or a swap of neighbours as one edit.
+ */
+export function nearestName(name: string, candidates: readonly string[], maxDistance: number): string | undefined {
   let best: string | undefined;
-  let bestDistance = 3;
+  let bestDistance = maxDistance + 1;
   for (const c of candidates) {
     const d = editDistance(name.toLowerCase(), c.toLowerCase());
     if (d < bestDistance) {
@@ -102,17 +111,22 @@ export function suggest(name: string, candidates: readonly string[], prefix = '-
       bestDistance = d;
     }
   }
-  return best === undefined ? '' : ` (did you mean ${prefix}${best}?)`;
+  return best;
 }
 
+/** The optimal-string-alignment distance (Levenshtein plus transpositions), capped for long pairs. */
 function editDistance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 3) return 99;
+  let before: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min((previous[j] as number) + 1, (row[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      let d = Math.min((previous[j] as number) + 1, (row[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (before[j - 2] as number) + 1);
+      row[j] = d;
     }
+    before = previous;
     previous = row;
   }
   return previous[b.length] as number;

@@ -237,7 +237,10 @@ function structOf(node: JsonObject, path: string, source: string): Record<string
 /** Reads JSON text that must be an array of parameters. */
 export function jsonParams(text: string, source: string): XmlRpcValue[] {
   const node = parseJson(text, source);
-  if (!Array.isArray(node)) throw new JsonInputError(source, 'expected a JSON array of parameters');
+  if (!Array.isArray(node)) {
+    const found = node === null ? 'null' : typeof node === 'string' ? 'a string' : node instanceof JsonObject ? 'an object' : node instanceof JsonNumber ? 'a number' : 'a boolean';
+    throw new JsonInputError(source, `expected a JSON array of all the parameters, got ${found}${found === 'an object' ? ' (write [{...}] to send it as one struct)' : ''}`);
+  }
   return node.map((item, i) => jsonToValue(item, `params[${i}]`, source));
 }
 

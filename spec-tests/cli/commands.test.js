@@ -109,6 +109,42 @@ describe('call', () => {
     assert.match(r.stderr, /ECONNREFUSED/);
   });
 
+  it('with --json, a JSON object as the parameters is a usage error, not a string sent', async () => {
+    const r = await xmlrpc(['call', py.url, 'echo', '--json', '{"a":1}']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^xmlrpc call: the --json parameters: expected a JSON array of all the parameters, got an object \(write \[\{\.\.\.\}\] to send it as one struct\)\n/);
+  });
+
+  it('with --json, any JSON that is not an array is a usage error naming what it got', async () => {
+    for (const [arg, got] of [['"text"', 'a string'], ['  {"a": [1]}', 'an object']]) {
+      const r = await xmlrpc(['call', py.url, 'echo', arg, '--json']);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, new RegExp(`expected a JSON array of all the parameters, got ${got}`));
+    }
+    const invalid = await xmlrpc(['call', py.url, 'echo', '--json', '{a:1}']);
+    assert.equal(invalid.code, 2);
+    assert.match(invalid.stderr, /the --json parameters: invalid JSON: .* at line 1, column 2/);
+  });
+
+  it('with --json, a JSON argument must be the only one', async () => {
+    for (const args of [['[1]', '2'], ['s/x', '{"a":1}'], ['1', '"two"']]) {
+      const r = await xmlrpc(['call', py.url, 'echo_all', '--json', ...args]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /with --json, give all parameters as one JSON array argument, e\.g\. '\[1, "x"\]'; argument \d is JSON but there are 2 arguments/);
+    }
+  });
+
+  it('with --json, a JSON array is the parameters, an object inside it one struct', async () => {
+    const { code, json } = await xmlrpcJson(['call', py.url, 'describe', '--json', '[{"a":1}, "{not json}", [1]]']);
+    assert.equal(code, 0);
+    assert.deepEqual(json, ['dict', 'str', 'list']);
+    // Without --json, the same text is an untyped string argument.
+    const plain = await xmlrpc(['call', py.url, 'echo', '{"a":1}']);
+    assert.equal(plain.stdout, '"{\\"a\\":1}"\n');
+  });
+
   it('usage errors are exit 2', async () => {
     for (const args of [['call'], ['call', py.url], ['call', py.url, 'add', '--nope'], ['call', py.url, 'add', '--timeout', 'soon'], ['nosuchcommand']]) {
       const r = await xmlrpc(args);
@@ -153,24 +189,34 @@ describe('multicall', () => {
     { methodName: 'system.listMethods' },
   ]);
 
-  it('reads calls from a file and prints each result; a fault makes exit 1', async () => {
+  it('reads calls from a file: values on stdout, faults on stderr as "[slot] Fault CODE: STRING", exit 1', async () => {
     const file = join(dir, 'calls.json');
     writeFileSync(file, calls);
     const r = await xmlrpc(['multicall', py.url, file]);
     assert.equal(r.code, 1);
     const lines = r.stdout.split('\n');
     assert.equal(lines[0], '[0] 8');
-    assert.equal(lines[1], '[1] Fault 9: nine');
-    assert.equal(lines[2], '[2] 5');
-    assert.equal(lines[3], '[3] [');
-    assert.match(r.stderr, /1 of 4 calls faulted/);
+    assert.equal(lines[1], '[2] 5');
+    assert.equal(lines[2], '[3] [');
+    assert.equal(lines[3], '      "add"', 'nested values are indented under their slot');
+    assert.doesNotMatch(r.stdout, /Fault/);
+    assert.equal(r.stderr, '[1] Fault 9: nine\nxmlrpc multicall: 1 of 4 calls faulted\n');
   });
 
-  it('reads calls from stdin; --json gives values and faults', async () => {
-    const { code, json } = await xmlrpcJson(['multicall', py.url, '--json'], { input: calls });
+  it('every fault gets its own stderr line, in slot order', async () => {
+    const r = await xmlrpc(['multicall', py.url], { input: '[{"methodName": "fail", "params": [1, "one"]}, {"methodName": "add", "params": [1, 1]}, {"methodName": "fail", "params": [-3, "minus three"]}]' });
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '[1] 2\n');
+    assert.equal(r.stderr, '[0] Fault 1: one\n[2] Fault -3: minus three\nxmlrpc multicall: 2 of 3 calls faulted\n');
+  });
+
+  it('reads calls from stdin; --json gives every slot, values and faults, as JSON on stdout', async () => {
+    const { code, json, stderr } = await xmlrpcJson(['multicall', py.url, '--json'], { input: calls });
     assert.equal(code, 1);
     assert.deepEqual(json.slice(0, 3), [{ value: 8 }, { fault: { faultCode: 9, faultString: 'nine' } }, { value: 5 }]);
     assert.ok(Array.isArray(json[3].value));
+    assert.equal(json.length, 4);
+    assert.equal(stderr, '[1] Fault 9: nine\nxmlrpc multicall: 1 of 4 calls faulted\n');
   });
 
   it('all calls succeeding is exit 0, in one request', async () => {
@@ -204,6 +250,31 @@ describe('help and version', () => {
       assert.match(r.stdout, new RegExp(`^Usage: xmlrpc ${command} `));
       assert.match(r.stdout, /--help/);
     }
+  });
+
+  it('help json lists the JSON form, and every tagged form it shows is accepted by encode', async () => {
+    const r = await xmlrpc(['help', 'json']);
+    assert.equal(r.code, 0);
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, /^JSON values \(--json output; --json parameters, multicall files, encode input\):\n/);
+    const elements = { $i8: 'i8', $double: 'double', $base64: 'base64', $dateTime: 'dateTime.iso8601', $bigdecimal: 'double', $struct: 'struct' };
+    const tagged = r.stdout.split('\n').filter((l) => l.startsWith('  {"$')).map((l) => l.trim().split(/ {2,}/)[0]);
+    assert.deepEqual(tagged.map((t) => Object.keys(JSON.parse(t))[0]), Object.keys(elements));
+    for (const text of tagged) {
+      const tag = Object.keys(JSON.parse(text))[0];
+      const encoded = await xmlrpc(['encode'], { input: `{"kind": "response", "value": ${text}}` });
+      assert.equal(encoded.code, 0, `${text}: ${encoded.stderr}`);
+      assert.match(encoded.stdout, new RegExp(`<params><param><value><${elements[tag].replace('.', '\\.')}>`), text);
+    }
+  });
+
+  it('help TOPIC prints the help of a command; an unknown topic is exit 2', async () => {
+    const r = await xmlrpc(['help', 'multicall']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^Usage: xmlrpc multicall URL \[FILE\|-\]\n/);
+    const bad = await xmlrpc(['help', 'jsno']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /no help on "jsno" \(did you mean json\?\)/);
   });
 
   it('no arguments prints the help on stderr, exit 2', async () => {

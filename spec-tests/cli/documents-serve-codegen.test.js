@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, createServer, decodeMessage } from '../../dist/index.js';
-import { FIXTURES, ROOT, startServe, xmlrpc, xmlrpcJson } from './support.js';
+import { FIXTURES, ROOT, startServe, startServeJson, xmlrpc, xmlrpcJson } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xmlrpc-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -135,6 +135,24 @@ describe('serve', () => {
     const bad = await xmlrpc(['call', served.url, 'add', '1', 's/x']);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /^Fault -32602: /);
+  });
+
+  it('--json prints one JSON line with the URL, host, port and methods, and nothing else', async () => {
+    const json = await startServeJson(FIXTURES + 'calc-module.js');
+    try {
+      const info = JSON.parse(json.line);
+      assert.deepEqual(Object.keys(info), ['url', 'host', 'port', 'methods']);
+      assert.equal(info.host, '127.0.0.1');
+      assert.ok(Number.isInteger(info.port) && info.port > 0);
+      assert.equal(info.url, `http://127.0.0.1:${info.port}/RPC2`);
+      assert.deepEqual(info.methods, ['add', 'echo', 'text.repeat', 'text.upper']);
+      assert.equal(json.stdoutSoFar, json.line + '\n');
+      const r = await xmlrpc(['call', info.url, 'add', '20', '22']);
+      assert.equal(r.stdout, '42\n');
+    } finally {
+      const { code, signal } = await json.stop();
+      assert.ok(code === 0 || signal === 'SIGTERM', `serve --json stopped with ${code ?? signal}`);
+    }
   });
 
   it('a module that cannot be found is a usage error', async () => {

@@ -98,6 +98,15 @@ export async function startServe(module, extra = []) {
   return { ...p, url: p.match[1] };
 }
 
+/**
+ * Starts `xmlrpc serve MODULE --json --port 0 --host 127.0.0.1`, ready once it printed its JSON
+ * line; resolves with { line, url, stop, ... } (`line` is that line as printed).
+ */
+export async function startServeJson(module) {
+  const p = await startProcess(process.execPath, [MAIN, 'serve', module, '--json', '--port', '0', '--host', '127.0.0.1'], /^\{.*\}$/, 'xmlrpc serve --json');
+  return { ...p, line: p.match[0], url: JSON.parse(p.match[0]).url };
+}
+
 /** The request bodies (XML) that `--trace` printed on stderr, in order. */
 export function tracedRequests(stderr) {
   return stderr.split('\n').filter((line) => line.startsWith('<?xml') && line.includes('<methodCall>'));

@@ -11,14 +11,22 @@ import { jsonParams, valueToJson } from '../json.js';
 import { ExitCode, formatValue } from '../output.js';
 import { CONNECTION_OPTIONS, HELP_OPTION, JSON_OPTION, positionals, withClient, type Command, type Context } from './common.js';
 
-/** Reads the call's parameters from the arguments after METHOD. */
+/** How a JSON value starts: an argument starting so is JSON under --json. */
+const JSON_START = /^\s*[[{"]/;
+
+/**
+ * Reads the call's parameters from the arguments after METHOD. With --json, an argument that
+ * starts like JSON (`[`, `{` or `"`) must be the only one, and a JSON array of all the
+ * parameters; other arguments are typed arguments (--json then only shapes the output).
+ */
 export async function readParams(context: Context, args: readonly string[]): Promise<XmlRpcValue[]> {
   const { line } = context;
-  if (line.flags.has('json') && args.length === 1 && (args[0] as string).trimStart().startsWith('[')) {
-    return jsonParams(args[0] as string, 'the JSON parameters');
-  }
-  if (line.flags.has('json') && args.length > 0 && args.some((a) => a.trimStart().startsWith('['))) {
-    throw new UsageError('with --json, give all parameters as one JSON array argument, e.g. \'[1, "x"]\'');
+  if (line.flags.has('json')) {
+    const at = args.findIndex((a) => JSON_START.test(a));
+    if (at >= 0 && args.length > 1) {
+      throw new UsageError(`with --json, give all parameters as one JSON array argument, e.g. '[1, "x"]'; argument ${at + 1} is JSON but there are ${args.length} arguments`);
+    }
+    if (at === 0) return jsonParams(args[0] as string, 'the --json parameters');
   }
   const stdin = args.includes('-') ? await context.stdin() : undefined;
   return parseArguments(args, {
@@ -49,6 +57,8 @@ export const callCommand: Command = {
     '                         anything else is a string (--strings: always a string)',
     '  @FILE  -               the bytes of a file, or of standard input, as base64',
     'Inside array/(...) and struct/{...}, write \\, \\) \\} \\: for literal , ) } :',
+    'With --json, an argument starting with [ { or " is JSON: the only argument, an array of all',
+    'the parameters (xmlrpc help json); other arguments stay typed and --json shapes the output.',
     'URL: http(s)://..., or HOST[:PORT] for http://HOST[:PORT]/RPC2.',
     'Exit codes: 0 success, 1 fault, 2 usage error, 3 network or HTTP error, 4 undecodable response.',
   ].join('\n'),

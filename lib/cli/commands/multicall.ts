@@ -41,7 +41,8 @@ export const multicallCommand: Command = {
     'The calls are a JSON array read from FILE or standard input:',
     '  [{"methodName": "sample.add", "params": [3, 5]}, {"methodName": "system.listMethods"}]',
     'Parameters use the JSON form of `xmlrpc help json`. Each result prints on its own line as',
-    '[index] value, or [index] Fault CODE: STRING; the exit code is 1 when any call faulted.',
+    '[index] value on stdout, or [index] Fault CODE: STRING on stderr; the exit code is 1 when',
+    'any call faulted. With --json, stdout is one JSON array of {"value": ...} or {"fault": ...}.',
     'Servers without system.multicall get the calls one by one.',
   ].join('\n'),
   options: [HELP_OPTION, JSON_OPTION, { name: 'xml', help: 'print the raw response XML' }, ...CONNECTION_OPTIONS],
@@ -64,12 +65,15 @@ export const multicallCommand: Command = {
       if (line.flags.has('xml')) output.out(rawBody(tap));
       else if (line.flags.has('json')) {
         output.out(valueToJson(results.map((r) => r instanceof Fault ? { fault: { faultCode: r.faultCode, faultString: r.faultString } } : { value: r })) + '\n');
-      } else {
-        results.forEach((r, i) => {
-          const label = `[${i}] `;
-          output.out(label + (r instanceof Fault ? faultLine(r) : formatValue(r, ' '.repeat(label.length))) + '\n');
-        });
       }
+      // For people: values on stdout, faults on stderr, each with its slot. With --json or
+      // --xml, stdout already holds every slot; the faults are repeated on stderr.
+      const listValues = !line.flags.has('json') && !line.flags.has('xml');
+      results.forEach((r, i) => {
+        const label = `[${i}] `;
+        if (r instanceof Fault) output.err(label + faultLine(r) + '\n');
+        else if (listValues) output.out(label + formatValue(r, ' '.repeat(label.length)) + '\n');
+      });
       if (faults > 0) output.err(`xmlrpc multicall: ${faults} of ${results.length} calls faulted\n`);
       return faults > 0 ? ExitCode.fault : ExitCode.ok;
     });
