@@ -9,7 +9,7 @@ import { DecodeError, Fault, HttpError } from '../errors.js';
 import { isPlainObject, type XmlRpcValue } from '../values.js';
 import type { CallOptions, ClientOptions } from './options.js';
 import { createRemoteApi, type DynamicApi, type RemoteApi, type RemoteApiOptions } from './proxy.js';
-import { bodyExcerpt, flattenHeaders, HttpTransport, summarizeBody, type HttpResponse } from './transport.js';
+import { bodyExcerpt, charsetOf, flattenHeaders, HttpTransport, summarizeBody, type HttpResponse } from './transport.js';
 
 /** One call of a {@link Client.multicall} batch. */
 export interface MulticallCall {
@@ -126,7 +126,7 @@ export class Client {
       return decodeResponse(bodyForCodec(response.body, contentType), this.decodeOptions);
     } catch (error) {
       if (error instanceof DecodeError && error.reason !== 'limit' && isNotXmlRpc(response.body, contentType)) {
-        const text = bodyExcerpt(response.body);
+        const text = bodyExcerpt(response.body, contentType);
         const gist = summarizeBody(text, contentType);
         throw new HttpError(
           `Expected an XML-RPC response from ${this.url}, got ${contentType ?? 'a body without Content-Type'}` +
@@ -156,8 +156,7 @@ function headerText(value: string | string[] | undefined): string | undefined {
  * owns every charset rule.
  */
 function bodyForCodec(body: Buffer, contentType: string | undefined): Buffer {
-  if (contentType === undefined) return body;
-  const charset = /;\s*charset\s*=\s*"?([A-Za-z][A-Za-z0-9._-]*)/i.exec(contentType)?.[1]?.toLowerCase();
+  const charset = charsetOf(contentType);
   if (charset === undefined || charset === 'utf-8' || charset === 'utf8') return body;
   const b0 = body[0], b1 = body[1];
   if ((b0 === 0xef && b1 === 0xbb) || (b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) return body;

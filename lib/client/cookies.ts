@@ -29,8 +29,14 @@ export class CookieJar {
     for (const line of lines) this.storeOne(line, now);
   }
 
-  /** The `Cookie` header value for a request to `path`, or `undefined` when none applies. */
-  header(path: string, secure: boolean, now = Date.now()): string | undefined {
+  /**
+   * The `Cookie` header value for a request to `target` (a path, with or without a query), or
+   * `undefined` when none applies.
+   */
+  header(target: string, secure: boolean, now = Date.now()): string | undefined {
+    // Cookie paths match the path alone, never the query (RFC 6265 §5.1.4, §5.4).
+    const query = target.search(/[?#]/);
+    const path = query < 0 ? target : target.slice(0, query);
     let out: string | undefined;
     for (const [key, c] of this.cookies) {
       if (c.expires <= now) {

@@ -69,11 +69,11 @@ export interface ClientOptions {
   keepAliveTimeout?: number;
   /** TLS settings for `https:` URLs. */
   tls?: TlsOptions;
-  /** Send requests through this HTTP proxy. */
+  /** Send requests through this HTTP proxy. A `TypeError` together with a Unix socket. */
   httpProxy?: string | HttpProxyOptions;
-  /** Honour `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` from the environment. Default false. */
+  /** Honour `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` from the environment (never for a Unix socket). Default false. */
   proxyFromEnv?: boolean;
-  /** Connect to this Unix domain socket instead of the URL's host (as `http+unix:` URLs do). */
+  /** Connect to this Unix domain socket instead of the URL's host (as `http+unix:` URLs do); no proxy is used. */
   socketPath?: string;
   /** Keep cookies the server sets and send them back on later calls. Default false. */
   cookies?: boolean;
@@ -84,8 +84,9 @@ export interface ClientOptions {
   /** Largest response body, in bytes, both as received and after inflating. Default 64 MiB. */
   maxResponseBytes?: number;
   /**
-   * Send a call once more when a reused keep-alive connection was closed by the server before
-   * any answer came (the race every keep-alive client meets; Python's client does the same). Default true.
+   * Send a call once more, on a new connection, when a reused keep-alive connection failed before
+   * the request was completely written and nothing was answered: the server cannot have run it.
+   * A request that was completely written is never sent twice. Default true.
    */
   retryStaleConnection?: boolean;
   /** `multicall` falls back to one call each when the server lacks `system.multicall`. Default true. */

@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { EnvHttpProxyAgent, Pool, ProxyAgent, type Dispatcher } from 'undici';
+import { decodeDocumentBytes } from '../codec/charset.js';
 import { AbortError, DecodeError, HttpError, NetworkError, TimeoutError } from '../errors.js';
 import { CookieJar } from './cookies.js';
 import { CLIENT_DEFAULTS, type CallOptions, type ClientOptions, type TlsOptions } from './options.js';
@@ -117,19 +118,32 @@ function positiveInt(name: string, value: number | undefined, fallback: number, 
 /** Marks which of our exchanges is being written, so the socket it uses can be noted. */
 let startingExchange: Exchange | null = null;
 const kUsedByClient = Symbol('xmlrpc-ts.used');
+/** Our exchange of each undici request being written, until undici reports the request sent. */
+const exchangeOfRequest = new WeakMap<object, Exchange>();
 
 // undici announces each request's socket just before writing it; a socket that already carried
-// a request is a reused keep-alive connection (the only case where a retry is safe).
+// a request is a reused keep-alive connection (the only case where a retry can be safe).
 diagnosticsChannel.subscribe('undici:client:sendHeaders', (message) => {
   const exchange = startingExchange;
   if (exchange === null) return;
   startingExchange = null;
-  const socket = (message as { socket?: Socket & { [kUsedByClient]?: boolean } }).socket;
+  const { socket, request } = message as { socket?: Socket & { [kUsedByClient]?: boolean }; request?: object };
   if (socket === undefined) return;
   exchange.reusedSocket = socket[kUsedByClient] === true;
   exchange.socket = socket;
   exchange.bytesReadBefore = socket.bytesRead;
   socket[kUsedByClient] = true;
+  if (request !== undefined) exchangeOfRequest.set(request, exchange);
+});
+
+// undici publishes this once it has handed the whole request (head and body) to the socket.
+diagnosticsChannel.subscribe('undici:request:bodySent', (message) => {
+  const request = (message as { request?: object }).request;
+  if (request === undefined) return;
+  const exchange = exchangeOfRequest.get(request);
+  if (exchange === undefined) return;
+  exchangeOfRequest.delete(request);
+  exchange.requestHandedOver();
 });
 
 /** One request/response exchange: an undici dispatch handler that collects the body under a cap. */
@@ -143,6 +157,11 @@ class Exchange implements Dispatcher.DispatchHandler {
   reusedSocket = false;
   socket: Socket | null = null;
   bytesReadBefore = 0;
+  /**
+   * True once every byte of the request has left Node's buffers for the kernel, from where the
+   * server may have read it. Until then the server has at most part of the request.
+   */
+  requestWritten = false;
   private chunks: Buffer[] = [];
   private received = 0;
   private abortReason: Error | null = null;
@@ -214,9 +233,33 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.fail(this.abortReason ?? error);
   }
 
-  /** True when the request went out on a reused connection and not one byte of an answer came back. */
-  get closedUnanswered(): boolean {
-    return this.reusedSocket && !this.responseStarted && this.socket !== null && this.socket.bytesRead === this.bytesReadBefore;
+  /**
+   * undici has handed the whole request to the socket (it has no handler hook for this, hence
+   * the diagnostics channel); part of it may still wait in Node's buffer.
+   */
+  requestHandedOver(): void {
+    const socket = this.socket;
+    // A socket that needs to drain holds at least a high-water mark of our request: it is
+    // written when the buffer drains. Otherwise the rest (if any) is small and leaves at once,
+    // so it counts as written (the cautious side: no retry).
+    if (socket === null || !socket.writableNeedDrain) {
+      this.requestWritten = true;
+      return;
+    }
+    socket.once('drain', () => {
+      this.requestWritten = true;
+    });
+  }
+
+  /**
+   * True when the server cannot have run the request: it went out on a reused connection that
+   * failed before the request was completely written, and not one byte of an answer came back.
+   */
+  get safeToRetry(): boolean {
+    return (
+      this.reusedSocket && !this.requestWritten && !this.responseStarted &&
+      this.socket !== null && this.socket.bytesRead === this.bytesReadBefore
+    );
   }
 
   /** The collected body. */
@@ -246,7 +289,7 @@ function tooLarge(max: number, declared?: number): DecodeError {
   return new DecodeError('limit', `response body is larger than maxResponseBytes, ${max} bytes${detail}`);
 }
 
-/** Error codes of a connection that the server closed under our request. */
+/** Error codes of a connection that the server closed or reset under our request. */
 const STALE_CONNECTION_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 /** The HTTP transport of one client. */
@@ -305,7 +348,17 @@ export class HttpTransport {
       ...options.tls,
       timeout: this.connectTimeout,
     };
-    if (this.endpoint.socketPath !== undefined) connect.socketPath = this.endpoint.socketPath;
+    const socketPath = this.endpoint.socketPath;
+    if (socketPath !== undefined) {
+      // A Unix socket is a local endpoint: no proxy can reach it, so none is used.
+      if (options.httpProxy !== undefined) {
+        throw new TypeError(
+          `The httpProxy option cannot be combined with a Unix socket (${JSON.stringify(socketPath)}): ` +
+            'requests to a socket never go through a proxy',
+        );
+      }
+      connect.socketPath = socketPath;
+    }
     // keepAliveMaxTimeout caps the server's Keep-Alive hint, so ours is the longest idle time.
     const common = {
       connections, keepAliveTimeout, keepAliveMaxTimeout: keepAliveTimeout,
@@ -324,7 +377,7 @@ export class HttpTransport {
       if (proxy.headers !== undefined) proxyOptions.headers = proxy.headers;
       return new ProxyAgent(proxyOptions);
     }
-    if (options.proxyFromEnv === true) {
+    if (options.proxyFromEnv === true && socketPath === undefined) {
       return new EnvHttpProxyAgent({ ...common, connect, requestTls: connect });
     }
     return new Pool(this.endpoint.origin, { ...common, connect });
@@ -393,7 +446,7 @@ export class HttpTransport {
           const failed = current as Exchange | null;
           if (
             attempt === 1 && this.retryStale && stopReason === null && failed !== null &&
-            failed.closedUnanswered && STALE_CONNECTION_CODES.has(errorCode(error))
+            failed.safeToRetry && STALE_CONNECTION_CODES.has(errorCode(error))
           ) {
             continue;
           }
@@ -528,7 +581,7 @@ function httpStatusError(
   display: string,
 ): HttpError {
   const flat = flattenHeaders(headers);
-  const text = bodyExcerpt(body);
+  const text = bodyExcerpt(body, flat['content-type']);
   let message = `HTTP ${status}${statusText === '' ? '' : ' ' + statusText} from ${display}`;
   if (status === 401) message += ': authentication required or refused';
   else if (status === 407) message += ': the proxy requires authentication';
@@ -538,9 +591,39 @@ function httpStatusError(
   return new HttpError(message, status, flat, text);
 }
 
-/** The first KiB of a body as text. */
-export function bodyExcerpt(body: Buffer): string {
-  return body.subarray(0, ERROR_BODY_BYTES).toString('utf8');
+/** The `charset` parameter of a Content-Type, lower-cased, if any. */
+export function charsetOf(contentType: string | undefined): string | undefined {
+  if (contentType === undefined) return undefined;
+  return /;\s*charset\s*=\s*"?([A-Za-z][A-Za-z0-9._-]*)/i.exec(contentType)?.[1]?.toLowerCase();
+}
+
+/**
+ * The first KiB of a body as text, in the charset its Content-Type names (the codec's charset
+ * rules: ISO-8859-1, windows-1252 and the others it reads); UTF-8 when none is named, or when
+ * the bytes do not decode in the one named.
+ */
+export function bodyExcerpt(body: Buffer, contentType: string | undefined): string {
+  const excerpt = body.subarray(0, ERROR_BODY_BYTES);
+  const charset = charsetOf(contentType);
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8' && !hasBom(excerpt)) {
+    // The codec reads a charset from an XML declaration; give it one. The cut at 1 KiB may split
+    // a multi-byte character, so up to three bytes are dropped from the end before giving up.
+    const declaration = Buffer.from(`<?xml version="1.0" encoding="${charset}"?>`, 'latin1');
+    for (let drop = 0; drop <= 3 && drop <= excerpt.length; drop++) {
+      try {
+        const bytes = Buffer.concat([declaration, excerpt.subarray(0, excerpt.length - drop)]);
+        return decodeDocumentBytes(bytes).text.slice(declaration.length);
+      } catch (error) {
+        if (!(error instanceof DecodeError) || error.xmlKind !== 'character') break;
+      }
+    }
+  }
+  return excerpt.toString('utf8');
+}
+
+function hasBom(bytes: Buffer): boolean {
+  const b0 = bytes[0], b1 = bytes[1];
+  return (b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf) || (b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff);
 }
 
 /** A one-line gist of an error body: an HTML page's title, or its first line of text. */

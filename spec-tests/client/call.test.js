@@ -167,6 +167,12 @@ describe('answers that are not XML-RPC', () => {
         case '/big-error': return send(502, 'text/plain', 'E'.repeat(5000));
         case '/redirect': return send(301, 'text/html', '', { location: 'https://example.invalid/RPC2' });
         case '/teapot': return send(418, 'text/plain', "I'm a teapot");
+        case '/latin1-error': return send(500, 'text/html; charset=ISO-8859-1', Buffer.from('<html><head><title>Accès refusé</title></head><body>Accès refusé à la base</body></html>', 'latin1'));
+        case '/latin1-200': return send(200, 'text/html; charset="iso-8859-1"', Buffer.from('<!DOCTYPE html><html><body>Connexion requise: accès réservé</body></html>', 'latin1'));
+        // windows-1252: 0x80 is the euro sign, 0x93/0x94 are curly quotes (C1 controls in Latin-1).
+        case '/cp1252-error': return send(503, 'text/plain; charset=windows-1252', Buffer.from([0x93, ...Buffer.from('Prix: 5 '), 0x80, 0x94]));
+        case '/unknown-charset-error': return send(500, 'text/plain; charset=x-no-such-charset', Buffer.from('accès', 'utf8'));
+        case '/utf8-error': return send(500, 'text/plain', Buffer.from('accès', 'utf8'));
         default: return send(404, 'text/plain', 'none');
       }
     });
@@ -213,6 +219,28 @@ describe('answers that are not XML-RPC', () => {
     assert.equal(e.status, 502);
     assert.equal(e.body, 'E'.repeat(1024));
     assert.ok(e.message.length < 400);
+  });
+  test('an error page is decoded in the charset of its Content-Type: ISO-8859-1', async () => {
+    const e = await failure('/latin1-error');
+    assert.ok(e instanceof HttpError);
+    assert.equal(e.status, 500);
+    assert.equal(e.body, '<html><head><title>Accès refusé</title></head><body>Accès refusé à la base</body></html>');
+    assert.match(e.message, /^HTTP 500 Internal Server Error from .* - Accès refusé$/);
+  });
+  test('an HTML page with status 200 is decoded in its charset too', async () => {
+    const e = await failure('/latin1-200');
+    assert.ok(e instanceof HttpError);
+    assert.equal(e.status, 200);
+    assert.match(e.body, /accès réservé/);
+    assert.match(e.message, /Connexion requise: accès réservé/);
+  });
+  test('a windows-1252 error body has its euro sign and quotes', async () => {
+    const e = await failure('/cp1252-error');
+    assert.equal(e.body, '\u201cPrix: 5 \u20ac\u201d');
+  });
+  test('an unknown charset, or none, reads the body as UTF-8', async () => {
+    assert.equal((await failure('/unknown-charset-error')).body, 'accès');
+    assert.equal((await failure('/utf8-error')).body, 'accès');
   });
   test('a redirect is not followed; the message names the target', async () => {
     const e = await failure('/redirect');

@@ -110,10 +110,11 @@ export async function startTcp(onConnection) {
 /**
  * An HTTP proxy: absolute-form requests (`POST http://host/path`) are forwarded, CONNECT opens
  * a tunnel. `seen` records `{ kind: 'forward' | 'connect', target, headers }`.
+ * With `tls` ({ key, cert }) the proxy itself speaks HTTPS.
  */
-export async function startProxy({ requireAuth } = {}) {
+export async function startProxy({ requireAuth, tls } = {}) {
   const seen = [];
-  const server = http.createServer((req, res) => {
+  const onRequest = (req, res) => {
     seen.push({ kind: 'forward', target: req.url, headers: req.headers });
     if (requireAuth !== undefined && req.headers['proxy-authorization'] !== requireAuth) {
       res.writeHead(407, { 'proxy-authenticate': 'Basic realm="proxy"', 'content-length': '0' });
@@ -133,7 +134,8 @@ export async function startProxy({ requireAuth } = {}) {
     );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
-  });
+  };
+  const server = tls === undefined ? http.createServer(onRequest) : https.createServer(tls, onRequest);
   const sockets = new Set();
   server.on('connection', (s) => {
     sockets.add(s);
@@ -146,7 +148,9 @@ export async function startProxy({ requireAuth } = {}) {
       return;
     }
     const [host, port] = req.url.split(':');
+    let established = false;
     const upstream = net.connect(Number(port), host, () => {
+      established = true;
       clientSocket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length > 0) upstream.write(head);
       upstream.pipe(clientSocket);
@@ -154,14 +158,19 @@ export async function startProxy({ requireAuth } = {}) {
     });
     sockets.add(upstream);
     upstream.on('close', () => sockets.delete(upstream));
-    upstream.on('error', () => clientSocket.destroy());
+    // An unreachable target gets a 502, as real proxies answer (undici reconnects at once after
+    // a tunnel that just closes).
+    upstream.on('error', () => {
+      if (established) clientSocket.destroy();
+      else clientSocket.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n');
+    });
     clientSocket.on('error', () => upstream.destroy());
   });
   server.listen({ host: '127.0.0.1', port: 0 });
   await once(server, 'listening');
   return {
     seen,
-    url: `http://127.0.0.1:${server.address().port}`,
+    url: `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${server.address().port}`,
     async close() {
       for (const s of sockets) s.destroy();
       server.close();

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, NetworkError } from '../../dist/index.js';
+import { Client, NetworkError, decodeCall } from '../../dist/index.js';
 import { answer, rpc, selfSignedCertificate, startProxy, startServer } from './support.js';
 
 let dir;
@@ -83,6 +83,23 @@ describe('HTTPS and TLS options', () => {
   });
 });
 
+describe('cookies over HTTPS', () => {
+  test('Secure cookies are kept and sent back over https', async () => {
+    const server = await startServer((req, res, body) => {
+      const login = decodeCall(body).methodName === 'login';
+      answer(res, req.headers.cookie ?? '', login ? { 'set-cookie': ['token=t1; Secure; HttpOnly; Path=/', 'plain=p'] } : {});
+    }, { tls: serverCert });
+    try {
+      await using(new Client(server.url(), { cookies: true, tls: { ca: serverCert.cert } }), async (c) => {
+        assert.equal(await c.call('login'), '');
+        assert.equal(await c.call('whoami'), 'token=t1; plain=p');
+      });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('HTTP proxies', () => {
   let proxy;
   let authProxy;
@@ -144,6 +161,39 @@ describe('HTTP proxies', () => {
     await using(new Client(plain.url(), { httpProxy: authProxy.url }), async (c) => {
       await assert.rejects(c.call('add', [1, 1]), (e) => e instanceof NetworkError && /407/.test(e.message));
     });
+  });
+
+  test('an https: proxy is reached over TLS with httpProxy.tls, apart from the target\'s tls', async () => {
+    // The proxy's certificate is for 127.0.0.1; https2's only for xmlrpc.test.
+    const tlsProxy = await startProxy({ tls: serverCert });
+    try {
+      const proxyTls = { ca: serverCert.cert };
+      await using(new Client(plain.url(), { httpProxy: { url: tlsProxy.url, tls: proxyTls } }), async (c) => {
+        assert.equal(await c.call('add', [2, 5]), 7);
+      });
+      // undici sends absolute-form requests only to an http: proxy: through an https: one it tunnels.
+      await using(new Client(plain.url(), { httpProxy: { url: tlsProxy.url, tls: proxyTls, tunnel: false } }), async (c) => {
+        assert.equal(await c.call('add', [3, 5]), 8);
+      });
+      await using(new Client(https2.url(), {
+        httpProxy: { url: tlsProxy.url, tls: proxyTls },
+        tls: { ca: otherCert.cert, servername: 'xmlrpc.test' },
+      }), async (c) => {
+        assert.equal(await c.call('add', [4, 5]), 9);
+      });
+      assert.deepEqual(tlsProxy.seen.map((s) => [s.kind, s.target]), [
+        ['connect', `127.0.0.1:${plain.port}`],
+        ['connect', `127.0.0.1:${plain.port}`],
+        ['connect', `127.0.0.1:${https2.port}`],
+      ]);
+      // Without httpProxy.tls the proxy's self-signed certificate is refused.
+      await using(new Client(plain.url(), { httpProxy: tlsProxy.url, tls: proxyTls }), async (c) => {
+        await assert.rejects(c.call('add', [1, 1]), (e) => e instanceof NetworkError && e.cause?.code === 'DEPTH_ZERO_SELF_SIGNED_CERT');
+      });
+      assert.equal(tlsProxy.seen.length, 3);
+    } finally {
+      await tlsProxy.close();
+    }
   });
 
   describe('proxyFromEnv', () => {
@@ -227,6 +277,45 @@ describe('Unix domain sockets', () => {
     });
     assert.equal(unix.requests.at(-1).url, '/api');
     assert.equal(unix.requests.at(-1).headers.host, 'rpc.internal');
+  });
+  describe('with proxies', () => {
+    let proxy;
+    const saved = {};
+    const names = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy'];
+    before(async () => {
+      proxy = await startProxy();
+      for (const n of names) {
+        saved[n] = process.env[n];
+        delete process.env[n];
+      }
+      process.env.HTTP_PROXY = proxy.url;
+      process.env.HTTPS_PROXY = proxy.url;
+    });
+    after(async () => {
+      for (const n of names) {
+        if (saved[n] === undefined) delete process.env[n];
+        else process.env[n] = saved[n];
+      }
+      await proxy?.close();
+    });
+
+    test('proxyFromEnv never sends a Unix socket call to HTTP_PROXY', async () => {
+      await using(new Client(`http+unix://${encodeURIComponent(socketPath)}/RPC2`, { proxyFromEnv: true }), async (c) => {
+        assert.equal(await c.call('add', [5, 6]), 11);
+      });
+      await using(new Client('http://rpc.internal/api', { socketPath, proxyFromEnv: true }), async (c) => {
+        assert.equal(await c.call('add', [6, 6]), 12);
+      });
+      assert.equal(unix.requests.at(-1).url, '/api');
+      assert.deepEqual(proxy.seen, []);
+    });
+    test('an explicit httpProxy with a Unix socket is a TypeError at construction', () => {
+      const refused = (e) => e instanceof TypeError && /httpProxy option cannot be combined with a Unix socket/.test(e.message);
+      assert.throws(() => new Client(`http+unix://${encodeURIComponent(socketPath)}/RPC2`, { httpProxy: proxy.url }), refused);
+      assert.throws(() => new Client(`unix://${socketPath}`, { httpProxy: { url: proxy.url } }), refused);
+      assert.throws(() => new Client('http://rpc.internal/api', { socketPath, httpProxy: proxy.url }), refused);
+      assert.deepEqual(proxy.seen, []);
+    });
   });
   test('a missing socket is a NetworkError', async () => {
     await using(new Client(`http+unix://${encodeURIComponent(join(dir, 'missing.sock'))}/RPC2`), async (c) => {
