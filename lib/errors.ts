@@ -3,10 +3,17 @@
  * (`ERR_XMLRPC_…`) to switch on; wrapped errors keep theirs as `cause`.
  */
 
-/** Where in a document something was found: 0-based character offset, 1-based line and column. */
+/**
+ * Where in a document something was found: 0-based offset, 1-based line and column. For bytes
+ * that are invalid in their encoding (the text could not be decoded) they count bytes of the
+ * input instead (UTF-16 columns count code units), and the message says so.
+ */
 export interface DocumentPosition {
+  /** 0-based offset into the decoded document text, in UTF-16 code units (bytes of the input for an invalid byte). */
   offset: number;
+  /** 1-based line number; lines end at `\n`. */
   line: number;
+  /** 1-based column within the line, in UTF-16 code units (bytes for an invalid byte). */
   column: number;
 }
 
@@ -17,12 +24,14 @@ function shortPath(path: string): string {
 
 /** A fault response: the remote method failed (spec §5). Sent by a server, thrown by a client. */
 export class Fault extends Error {
+  /** Always `'ERR_XMLRPC_FAULT'`; the remote code is {@link Fault.faultCode}. */
   readonly code = 'ERR_XMLRPC_FAULT';
   /** The fault code; an integer as the spec says, or the string a non-conforming peer sent. */
   readonly faultCode: number | string;
   /** The fault's message text. */
   readonly faultString: string;
 
+  /** A fault with the given code and text; thrown from a method handler, the server sends it as the fault response. */
   constructor(faultCode: number | string, faultString: string, options?: { cause?: unknown }) {
     super(`Fault ${String(faultCode)}: ${faultString}`, options);
     this.name = 'Fault';
@@ -46,7 +55,9 @@ export type DecodeErrorReason =
 
 /** A document could not be decoded; `reason`, `path` and `position` say why and where. */
 export class DecodeError extends Error {
+  /** Always `'ERR_XMLRPC_DECODE'`. */
   readonly code = 'ERR_XMLRPC_DECODE';
+  /** What kind of problem it is; see {@link DecodeErrorReason}. */
   readonly reason: DecodeErrorReason;
   /** Where in the message, e.g. `params[1][3].id`; `""` at document level. */
   readonly path: string;
@@ -61,6 +72,7 @@ export class DecodeError extends Error {
    */
   readonly xmlKind: 'syntax' | 'encoding' | 'character' | undefined;
 
+  /** The message is `detail` followed by the path and the line and column, when known. */
   constructor(
     reason: DecodeErrorReason,
     detail: string,
@@ -84,10 +96,14 @@ export class DecodeError extends Error {
 
 /** A value could not be encoded; `path` names it, e.g. `params[0].user.photo`. */
 export class EncodeError extends Error {
+  /** Always `'ERR_XMLRPC_ENCODE'`. */
   readonly code = 'ERR_XMLRPC_ENCODE';
+  /** Where the offending value is, e.g. `params[0].user.photo`; `""` for the top-level value. */
   readonly path: string;
+  /** The message without the location suffix. */
   readonly detail: string;
 
+  /** The message is `detail`, followed by `at` and the path when there is one. */
   constructor(detail: string, path: string, options?: { cause?: unknown }) {
     super(path === '' ? detail : `${detail} at ${shortPath(path)}`, options);
     this.name = 'EncodeError';
@@ -98,12 +114,16 @@ export class EncodeError extends Error {
 
 /** The server answered with an HTTP status other than 200, or a body that is not XML-RPC. */
 export class HttpError extends Error {
+  /** Always `'ERR_XMLRPC_HTTP'`. */
   readonly code = 'ERR_XMLRPC_HTTP';
+  /** The HTTP status code; 200 when the status was fine but the body was not XML-RPC or could not be inflated. */
   readonly status: number;
+  /** The response headers: lower-case names, repeated ones joined with `, `; `{}` when a server reports a request it refused. */
   readonly headers: Record<string, string>;
   /** The first KiB of the body, decoded as text. */
   readonly body: string;
 
+  /** `body` is kept as given, so pass an excerpt rather than a whole large body. */
   constructor(message: string, status: number, headers: Record<string, string>, body: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'HttpError';
@@ -115,10 +135,14 @@ export class HttpError extends Error {
 
 /** A time limit passed: `phase` says which one (connect, headers, body, call). */
 export class TimeoutError extends Error {
+  /** Always `'ERR_XMLRPC_TIMEOUT'`. */
   readonly code = 'ERR_XMLRPC_TIMEOUT';
+  /** Which limit passed: `connectTimeout`, `headersTimeout`, `bodyTimeout` or the whole call's `timeout`. */
   readonly phase: 'connect' | 'headers' | 'body' | 'call';
+  /** The limit that passed, in milliseconds. */
   readonly timeoutMs: number;
 
+  /** The message names the phase and the limit, e.g. `XML-RPC call timeout after 5000 ms`. */
   constructor(phase: 'connect' | 'headers' | 'body' | 'call', timeoutMs: number, options?: { cause?: unknown }) {
     super(`XML-RPC ${phase} timeout after ${timeoutMs} ms`, options);
     this.name = 'TimeoutError';
@@ -129,8 +153,10 @@ export class TimeoutError extends Error {
 
 /** The call was cancelled through its `AbortSignal`. */
 export class AbortError extends Error {
+  /** Always `'ERR_XMLRPC_ABORTED'`. */
   readonly code = 'ERR_XMLRPC_ABORTED';
 
+  /** `cause` is usually the signal's `reason`. */
   constructor(message = 'XML-RPC call aborted', options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'AbortError';
@@ -139,8 +165,10 @@ export class AbortError extends Error {
 
 /** The connection failed (refused, reset, DNS, TLS); `cause` holds undici's or Node's error. */
 export class NetworkError extends Error {
+  /** Always `'ERR_XMLRPC_NETWORK'`. */
   readonly code = 'ERR_XMLRPC_NETWORK';
 
+  /** `cause` is the underlying error, when there is one. */
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'NetworkError';

@@ -51,6 +51,7 @@ export type ScalarTypeName =
  * travel as `<double>`. Also what `ex:bigdecimal` decodes to (its exact decimal text).
  */
 export class TypedValue {
+  /** Pairs a value with the type to write; a value that does not fit the type is refused when encoding. */
   constructor(
     /** The XML-RPC type to write. */
     readonly type: ScalarTypeName,
@@ -98,11 +99,17 @@ export function asBigDecimal(text: string): TypedValue {
 
 /** The fields of a date-time as written on the wire. */
 export interface DateTimeFields {
+  /** The year, e.g. `1998` (written as four digits). */
   year: number;
+  /** The month, 1–12 (not 0-based as in `Date`). */
   month: number;
+  /** The day of the month, from 1. */
   day: number;
+  /** The hour, 0–23. */
   hour: number;
+  /** The minute, 0–59. */
   minute: number;
+  /** The whole second, 0–59; parts of a second are in `fraction`. */
   second: number;
   /** Fraction-of-second digits as sent (`"250000"` for `.250000`), or `""`. */
   fraction: string;
@@ -115,15 +122,24 @@ export interface DateTimeFields {
  * instead of `Date` with `{ dateTime: 'lossless' }`.
  */
 export class XmlRpcDateTime implements DateTimeFields {
+  /** The year, e.g. `1998` (written as four digits). */
   readonly year: number;
+  /** The month, 1–12 (not 0-based as in `Date`). */
   readonly month: number;
+  /** The day of the month, from 1. */
   readonly day: number;
+  /** The hour, 0–23. */
   readonly hour: number;
+  /** The minute, 0–59. */
   readonly minute: number;
+  /** The whole second, 0–59; parts of a second are in `fraction`. */
   readonly second: number;
+  /** Fraction-of-second digits as sent (`"250000"` for `.250000`), or `""`. */
   readonly fraction: string;
+  /** Offset from UTC in minutes, or `null` for a naive (floating) time as the spec has it. */
   readonly offsetMinutes: number | null;
 
+  /** Copies the fields as given; they are not checked here, but encoding refuses impossible ones. */
   constructor(fields: DateTimeFields) {
     this.year = fields.year;
     this.month = fields.month;

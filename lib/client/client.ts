@@ -13,6 +13,7 @@ import { bodyExcerpt, charsetOf, flattenHeaders, HttpTransport, summarizeBody, t
 
 /** One call of a {@link Client.multicall} batch. */
 export interface MulticallCall {
+  /** The remote method to call; a non-empty string. */
   methodName: string;
   /** Positional parameters; none when left out. */
   params?: readonly unknown[];
@@ -33,6 +34,7 @@ export class Client {
   private multicallSupported: boolean | undefined;
 
   /**
+   * A client for `url`. Bad options throw a `TypeError` here; connections are opened only when calls need them.
    * @param url `http://…`, `https://…`, `http+unix://<percent-encoded socket path>/path` or
    *   `unix:///path/to.sock`. Without a path (`http://host:port`) calls go to `/RPC2`, as in Python.
    */

@@ -40,7 +40,9 @@ export interface HttpProxyOptions {
 
 /** Basic authentication credentials. */
 export interface BasicAuth {
+  /** The user name, sent UTF-8 encoded in the `Authorization: Basic` header. */
   username: string;
+  /** The password, sent UTF-8 encoded in the same header. */
   password: string;
 }
 
@@ -114,12 +116,20 @@ export interface CallOptions {
 
 /** Defaults of the options above. */
 export const CLIENT_DEFAULTS = Object.freeze({
+  /** The `User-Agent` header sent by default. */
   userAgent: 'xmlrpc-ts',
+  /** No limit for a whole call (0 means none). */
   timeout: 0,
+  /** 10 s to open a connection, in ms. */
   connectTimeout: 10_000,
+  /** 5 minutes for the response headers, in ms. */
   headersTimeout: 300_000,
+  /** 5 minutes of silence allowed between body chunks, in ms. */
   bodyTimeout: 300_000,
+  /** One connection to the server at a time. */
   connections: 1,
+  /** 4 s before an idle keep-alive connection is closed, in ms. */
   keepAliveTimeout: 4_000,
+  /** 64 MiB, in bytes. */
   maxResponseBytes: 64 * 1024 * 1024,
 });

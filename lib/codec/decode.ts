@@ -14,15 +14,34 @@ import { checkCharacters, positionOf, scanDocument, type XmlSink } from './scann
 
 /** A decoded methodCall. */
 export interface MethodCall {
+  /** The `<methodName>` text; never empty. */
   methodName: string;
+  /** The positional parameters, in order; `[]` when the call has no `<params>`. */
   params: XmlRpcValue[];
 }
 
 /** Any decoded XML-RPC message. */
 export type XmlRpcMessage =
-  | { kind: 'call'; methodName: string; params: XmlRpcValue[] }
-  | { kind: 'response'; value: XmlRpcValue }
-  | { kind: 'fault'; fault: Fault };
+  | {
+      /** A `<methodCall>`. */
+      kind: 'call';
+      /** The `<methodName>` text; never empty. */
+      methodName: string;
+      /** The positional parameters, in order; `[]` when the call has no `<params>`. */
+      params: XmlRpcValue[];
+    }
+  | {
+      /** A `<methodResponse>` holding a value. */
+      kind: 'response';
+      /** The response's one value. */
+      value: XmlRpcValue;
+    }
+  | {
+      /** A `<methodResponse>` holding a `<fault>`. */
+      kind: 'fault';
+      /** The fault, returned rather than thrown. */
+      fault: Fault;
+    };
 
 type Expect = 'call' | 'response' | 'any';
 

@@ -26,9 +26,13 @@ export interface CallContext {
 
 /** What a transport (or a test) may tell {@link XmlRpcDispatcher.dispatch} about a call. */
 export interface DispatchContext {
+  /** The HTTP path the call came in on; `""` when left out. */
   path?: string;
+  /** The request headers, lower-case names; `{}` when left out. */
   headers?: Readonly<IncomingHttpHeaders>;
+  /** The client's IP address, if known. */
   remoteAddress?: string | undefined;
+  /** Who is calling, as handlers see it in {@link CallContext.user}. */
   user?: unknown;
   /** Aborts every handler of this request (e.g. the client disconnected). */
   signal?: AbortSignal;

@@ -43,6 +43,7 @@ export interface AddMethodsOptions {
 
 /** A registered method, as introspection reports it. */
 export interface MethodInfo {
+  /** The method's name as registered, e.g. `calc.add`. */
   readonly name: string;
   /** The declared signatures, or `undefined` (`system.methodSignature` then says `"undef"`). */
   readonly signatures: readonly Signature[] | undefined;

@@ -12,10 +12,15 @@ import { FaultCode, asFault, messageOf, toXmlSafeText } from './faults.js';
 
 /** Which `system.*` methods a dispatcher registers; each defaults to true. */
 export interface SystemMethodsOptions {
+  /** Register `system.listMethods`: the names of all methods. */
   listMethods?: boolean;
+  /** Register `system.methodHelp`: a method's help text. */
   methodHelp?: boolean;
+  /** Register `system.methodSignature`: a method's declared signatures. */
   methodSignature?: boolean;
+  /** Register `system.getCapabilities`: the specifications the server implements. */
   getCapabilities?: boolean;
+  /** Register `system.multicall`: several calls in one request. */
   multicall?: boolean;
 }
 
