@@ -6,7 +6,8 @@
 #
 # Idempotent: an image that exists is kept. A missing local image (a name starting with
 # "xmlrpc-ts-") is built without any registry: debootstrap from the Debian mirror that apt's
-# own sources list names, then `docker import`; the Node image is docker/node.Dockerfile on top.
+# own sources list names, then `docker import`; the Node image is docker/node.Dockerfile on top,
+# rebuilt when the node binary's version or the Python image it is built FROM changes.
 # Any other name (e.g. python:3.12-slim) is pulled instead.
 #
 # Needs a reachable Docker daemon; building the Python image needs root and debootstrap.
@@ -108,11 +109,21 @@ build_node_image() {
   local node="${NODE_BINARY:-$(command -v node || true)}"
   [ -n "$node" ] || die "no node binary on PATH to copy into $NODE_IMAGE; set NODE_BINARY"
   node="$(readlink -f "$node")"
-  local version
+  local version base old=""
   version="$("$node" --version)"
-  if image_exists "$NODE_IMAGE" && [ "$(image_label "$NODE_IMAGE" xmlrpc-ts.node-version)" = "$version" ]; then
-    log "$NODE_IMAGE (node $version) exists, kept"
-    return 0
+  # The image is kept while both its node and the base it was built FROM are current: a rebuilt
+  # PYTHON_IMAGE has a new ID, so the Node image on top of it is rebuilt too.
+  base="$(timeout 30 docker image inspect --format '{{.Id}}' "$PYTHON_IMAGE")" || die "cannot read the ID of $PYTHON_IMAGE"
+  if image_exists "$NODE_IMAGE"; then
+    if [ "$(image_label "$NODE_IMAGE" xmlrpc-ts.node-version)" != "$version" ]; then
+      log "$NODE_IMAGE has another node than $version: rebuilding it"
+    elif [ "$(image_label "$NODE_IMAGE" xmlrpc-ts.base-image)" != "$base" ]; then
+      log "$NODE_IMAGE was not built FROM the current $PYTHON_IMAGE: rebuilding it"
+    else
+      log "$NODE_IMAGE (node $version, on the current $PYTHON_IMAGE) exists, kept"
+      return 0
+    fi
+    old="$(timeout 30 docker image inspect --format '{{.Id}}' "$NODE_IMAGE")" || old=""
   fi
   work="$(mktemp -d "${TMPDIR:-/tmp}/xmlrpc-ts-node.XXXXXX")"
   cp "$here/node.Dockerfile" "$work/Dockerfile"
@@ -121,9 +132,14 @@ build_node_image() {
   timeout "$DOCKER_TIME_LIMIT" docker build -q \
     --build-arg "BASE_IMAGE=$PYTHON_IMAGE" \
     --label "xmlrpc-ts.node-version=$version" \
+    --label "xmlrpc-ts.base-image=$base" \
     -t "$NODE_IMAGE" "$work" >/dev/null
   rm -rf "$work"
   work=""
+  # The replaced image, now untagged: removed unless a container still uses it (vfs copies are big).
+  if [ -n "$old" ] && [ "$old" != "$(timeout 30 docker image inspect --format '{{.Id}}' "$NODE_IMAGE")" ]; then
+    timeout 60 docker rmi "$old" >/dev/null 2>&1 || true
+  fi
 }
 
 pull_image() {

@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# CI's Docker interop step (after `npm test`, so dist/ is built): installs the Docker engine,
-# Compose and debootstrap from Debian when missing, starts a dockerd when none answers (and stops
-# that one, by its PID, when this script ends, also on failure), builds the local images and
-# runs the Docker suite with XMLRPC_TS_DOCKER=required, so it fails instead of skipping.
+# CI's Docker step: runs a command (in CI: `npm run test:docker`) with a Docker daemon up.
+#
+#   XMLRPC_TS_DOCKER=required bash docker/ci-docker.sh npm run test:docker
+#
+# Installs the Docker engine, Compose and debootstrap from Debian when missing, starts a dockerd
+# when none answers (and stops that one, by its PID, when this script ends, also on failure),
+# points PYTHON_IMAGE and NODE_IMAGE at the local images unless they are set, runs the command
+# and exits with its exit code. The command builds the images and enforces the time budget
+# (spec-tests/docker/run.js).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+[ $# -gt 0 ] || { echo "usage: bash docker/ci-docker.sh COMMAND [ARGS...]" >&2; exit 2; }
 
 DAEMON_START_LIMIT=60 # seconds for a started dockerd to answer
 DAEMON_STOP_LIMIT=30  # seconds for it to exit on SIGTERM before SIGKILL
@@ -67,9 +74,7 @@ else
   fi
 fi
 
-SECONDS=0
-bash docker/build-images.sh
-log "images ready in ${SECONDS} s"
-SECONDS=0
-XMLRPC_TS_DOCKER=required node spec-tests/docker/run.js
-log "Docker suite done in ${SECONDS} s"
+# Not `exec`: this shell stays to stop the daemon it started once the command ends.
+status=0
+"$@" || status=$?
+exit "$status"

@@ -5,18 +5,12 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Client, Fault, createServer } from 'xmlrpc-ts';
+import { addCalculator } from './calculator.js';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 
-// 1. Our server: a calculator with signatures and help for introspection.
-const server = createServer();
-server.addMethod('calc.add', (a, b) => a + b, { signature: ['int', 'int', 'int'], help: 'Adds two integers.' });
-server.addMethod('calc.subtract', (a, b) => a - b, { signature: ['int', 'int', 'int'], help: 'Subtracts b from a.' });
-server.addMethod('calc.multiply', (a, b) => a * b, { signature: [['int', 'int', 'int'], ['double', 'double', 'double']] });
-server.addMethod('calc.divide', (a, b) => {
-  if (b === 0) throw new Fault(1, 'division by zero');
-  return a / b;
-}, { signature: ['double', 'double', 'double'], help: 'Divides a by b; faults on b = 0.' });
+// 1. Our server: a calculator with signatures and help for introspection (examples/calculator.js).
+const server = addCalculator(createServer());
 const { port } = await server.listen(0, '127.0.0.1');
 const url = `http://127.0.0.1:${port}/RPC2`;
 console.log(`xmlrpc-ts server listening on ${url}`);

@@ -46,6 +46,19 @@ describe("our client against Python's xmlrpc.server in a container", { skip }, (
     assert.equal(await client.call('add', [40, 2]), 42);
   });
 
+  describe('the calculator (the Python service of compose.yaml)', () => {
+    test('add, subtract, multiply and divide answer with ints and doubles', async () => {
+      assert.equal(await client.call('add', [2, 3]), 5);
+      assert.equal(await client.call('subtract', [7, 2]), 5);
+      assert.equal(await client.call('multiply', [6, 7]), 42);
+      assert.equal(await client.call('multiply', [asDouble(1.5), asDouble(4)]), 6);
+      assert.equal(await client.call('divide', [7, 2]), 3.5);
+    });
+    test('dividing by zero is Fault(1, "division by zero")', async () => {
+      await assert.rejects(client.call('divide', [1, 0]), { name: 'Fault', faultCode: 1, faultString: 'division by zero' });
+    });
+  });
+
   describe('values Python sends decode to the documented JavaScript types', () => {
     let v;
     before(async () => {

@@ -54,12 +54,22 @@ export function fetchText(url, { method = 'GET', headers = {}, body } = {}) {
   });
 }
 
+/** True when XMLRPC_TS_BROWSER=required (CI): a missing browser fails the tests instead of skipping them. */
+export const BROWSER_REQUIRED = process.env.XMLRPC_TS_BROWSER === 'required';
+
 /**
  * Why the browser tests cannot run here (chromium or playwright-core missing), or undefined.
  * playwright-core is a development dependency that drives the system Chromium; it never
- * downloads a browser.
+ * downloads a browser. With XMLRPC_TS_BROWSER=required it throws that reason instead, so the
+ * test file fails rather than skips.
  */
 export async function browserUnavailable() {
+  const reason = await missingBrowser();
+  if (reason !== undefined && BROWSER_REQUIRED) throw new Error(`XMLRPC_TS_BROWSER=required, but ${reason}`);
+  return reason;
+}
+
+async function missingBrowser() {
   if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
   try {
     await import('playwright-core');
