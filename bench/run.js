@@ -1,18 +1,35 @@
 /**
- * `npm run bench`: the codec bench, then the server and client benches when they exist,
- * each as its own child process, one after the other (so they never compete for the CPU).
+ * `npm run bench`: the codec bench, then the server and client benches when they exist, then the
+ * load benches (load with faults; scale-out over node:cluster workers, which needs wrk), each as
+ * its own child process, one after the other (so they never compete for the CPU).
  * Everything they print is passed through. Exits non-zero if any of them failed.
+ * `--quick` runs the codec bench quick and the load benches short, without writing their results.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+
+/** True if `command` can be started (it exists on the PATH). */
+function installed(command) {
+  return spawnSync(command, ['--version'], { stdio: 'ignore' }).error?.code !== 'ENOENT';
+}
+
 const BENCHES = [
-  { name: 'codec', entry: here('./codec/run.js'), nodeArgs: ['--expose-gc'] },
-  { name: 'server', entry: here('./server/run.js'), nodeArgs: [] },
-  { name: 'client', entry: here('./client/run.js'), nodeArgs: [] },
+  // The codec bench takes --quick; the server and client benches get no arguments they might not know.
+  { name: 'codec', entry: here('./codec/run.js'), nodeArgs: ['--expose-gc'], args },
+  { name: 'server', entry: here('./server/run.js'), nodeArgs: [], args: [] },
+  { name: 'client', entry: here('./client/run.js'), nodeArgs: [], args: [] },
+  { name: 'load with faults', entry: here('./load/faults.js'), nodeArgs: [], args: quick ? ['--calls', '20000', '--dry-run'] : [] },
+  {
+    name: 'scale-out', entry: here('./load/scale-out.js'), nodeArgs: [], args: quick ? ['--seconds', '2', '--rounds', '1', '--dry-run'] : [],
+    skip: installed('wrk') ? false : 'wrk is not installed (Debian: apt-get install -y wrk)',
+  },
 ];
 
 function runChild(bench, args) {
@@ -26,17 +43,19 @@ function runChild(bench, args) {
   });
 }
 
-const args = process.argv.slice(2);
 const failed = [];
 for (const bench of BENCHES) {
   if (!existsSync(bench.entry)) {
-    console.log(`\n(no ${bench.name} bench: bench/${bench.name}/run.js does not exist)\n`);
+    console.log(`\n(no ${bench.name} bench: ${path.relative(here('..'), bench.entry)} does not exist)\n`);
+    continue;
+  }
+  if (bench.skip) {
+    console.log(`\n(${bench.name} bench skipped: ${bench.skip})\n`);
     continue;
   }
   console.log(`\n======== ${bench.name} bench ========\n`);
   const started = performance.now();
-  // The codec bench takes --quick; the others get no arguments they might not know.
-  const code = await runChild(bench, bench.name === 'codec' ? args : []);
+  const code = await runChild(bench, bench.args);
   console.log(`\n(${bench.name} bench: ${code === 0 ? 'done' : `exit code ${code}`} in ${((performance.now() - started) / 1000).toFixed(0)} s)`);
   if (code !== 0) failed.push(bench.name);
 }
