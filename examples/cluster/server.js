@@ -27,16 +27,22 @@ if (cluster.isPrimary) {
   let restarts = Number(args['max-restarts']);
   let stopping = false;
   let listening = 0;
+  let alive = 0; // counted here rather than read from cluster.workers, whose update order is not documented
 
   // Every worker asks for the same address; the primary holds the one listening socket and hands
   // out connections round-robin (even for port 0, which becomes one free port shared by all).
-  const fork = () => cluster.fork({ XMLRPC_PORT: args.port });
-  cluster.on('listening', (_worker, address) => {
+  const fork = () => {
+    alive++;
+    return cluster.fork({ XMLRPC_PORT: args.port });
+  };
+  cluster.on('listening', (worker, address) => {
     if (++listening === workers) console.log(`ready ${address.port} ${workers}`);
+    else if (listening > workers) console.log(`worker ${worker.process.pid} listening`);
   });
   cluster.on('exit', (worker, code, signal) => {
+    alive--;
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      if (alive === 0) process.exit(0);
       return;
     }
     console.error(`worker ${worker.process.pid} exited (${signal ?? code})`);
