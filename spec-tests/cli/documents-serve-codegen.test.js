@@ -2,12 +2,11 @@
 // PID) and codegen (a TypeScript interface from introspection).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, createServer, decodeMessage } from '../../dist/index.js';
-import { FIXTURES, ROOT, startServe, startServeJson, xmlrpc, xmlrpcJson } from './support.js';
+import { FIXTURES, startServe, startServeJson, typeCheckGenerated, xmlrpc, xmlrpcJson } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xmlrpc-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -200,12 +199,7 @@ describe('codegen', () => {
   it('the interface type-checks with client.proxy<Api>() (tsc --strict)', async () => {
     const r = await xmlrpc(['codegen', url]);
     assert.equal(r.code, 0, r.stderr);
-    const project = join(dir, 'codegen-check');
-    mkdirSync(join(project, 'node_modules'), { recursive: true });
-    symlinkSync(ROOT, join(project, 'node_modules', 'xmlrpc-ts'), 'dir');
-    writeFileSync(join(project, 'package.json'), '{"type": "module"}');
-    writeFileSync(join(project, 'api.ts'), r.stdout);
-    writeFileSync(join(project, 'use.ts'), [
+    await typeCheckGenerated(join(dir, 'codegen-check'), r.stdout, [
       "import { Client } from 'xmlrpc-ts';",
       "import type { Api } from './api.js';",
       "const api = new Client('http://127.0.0.1:1/RPC2').proxy<Api>();",
@@ -215,18 +209,6 @@ describe('codegen', () => {
       'export const own: Promise<number> = api.calc();',
       '// @ts-expect-error: no overload takes a boolean',
       'export const wrong = api.add(true, 2);',
-      '',
-    ].join('\n'));
-    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: [] },
-      files: ['api.ts', 'use.ts'],
-    }));
-    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    await new Promise((resolve, reject) => {
-      execFile(process.execPath, [tsc, '-p', project], { timeout: 60_000 }, (error, stdout, stderr) => {
-        if (error) reject(new Error(`tsc failed: ${stdout}${stderr}\n${r.stdout}`));
-        else resolve();
-      });
-    });
+    ]);
   });
 });

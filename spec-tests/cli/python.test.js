@@ -3,11 +3,10 @@
 // codegen from Python's introspection (no signatures, docstrings as help).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, startPython, tracedRequests, xmlrpc, xmlrpcJson } from './support.js';
+import { startPython, tracedRequests, typeCheckGenerated, xmlrpc, xmlrpcJson } from './support.js';
 
 let py;
 let dir;
@@ -119,29 +118,12 @@ describe('codegen against Python', () => {
   it('the interface type-checks with client.proxy<PyApi>() (tsc --strict)', async () => {
     const r = await xmlrpc(['codegen', py.url, '--name', 'PyApi']);
     assert.equal(r.code, 0, r.stderr);
-    const project = join(dir, 'codegen-python');
-    mkdirSync(join(project, 'node_modules'), { recursive: true });
-    symlinkSync(ROOT, join(project, 'node_modules', 'xmlrpc-ts'), 'dir');
-    writeFileSync(join(project, 'package.json'), '{"type": "module"}');
-    writeFileSync(join(project, 'api.ts'), r.stdout);
-    writeFileSync(join(project, 'use.ts'), [
+    await typeCheckGenerated(join(dir, 'codegen-python'), r.stdout, [
       "import { Client, type XmlRpcValue } from 'xmlrpc-ts';",
       "import type { PyApi } from './api.js';",
       "const api = new Client('http://127.0.0.1:1/RPC2').proxy<PyApi>();",
       'export const sum: Promise<XmlRpcValue> = api.add(1, 2);',
       'export const names: Promise<XmlRpcValue> = api.system.listMethods();',
-      '',
-    ].join('\n'));
-    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: [] },
-      files: ['api.ts', 'use.ts'],
-    }));
-    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    await new Promise((resolve, reject) => {
-      execFile(process.execPath, [tsc, '-p', project], { timeout: 60_000 }, (error, stdout, stderr) => {
-        if (error) reject(new Error(`tsc failed: ${stdout}${stderr}\n${r.stdout}`));
-        else resolve();
-      });
-    });
+    ]);
   });
 });

@@ -1,6 +1,8 @@
 // Helpers for the CLI tests: run the built CLI with a time limit, start the Python fixture
 // server and `xmlrpc serve`, each killed by its PID.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -110,4 +112,28 @@ export async function startServeJson(module) {
 /** The request bodies (XML) that `--trace` printed on stderr, in order. */
 export function tracedRequests(stderr) {
   return stderr.split('\n').filter((line) => line.startsWith('<?xml') && line.includes('<methodCall>'));
+}
+
+/**
+ * Type-checks a generated interface the way a user would: `api.ts` (the codegen output) and
+ * `use.ts` (lines that use it) in a fresh project under `project`, where `xmlrpc-ts` resolves to
+ * this package, compiled by `tsc --strict`. Rejects with tsc's output.
+ */
+export async function typeCheckGenerated(project, api, useLines) {
+  mkdirSync(join(project, 'node_modules'), { recursive: true });
+  symlinkSync(ROOT, join(project, 'node_modules', 'xmlrpc-ts'), 'dir');
+  writeFileSync(join(project, 'package.json'), '{"type": "module"}');
+  writeFileSync(join(project, 'api.ts'), api);
+  writeFileSync(join(project, 'use.ts'), [...useLines, ''].join('\n'));
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: [] },
+    files: ['api.ts', 'use.ts'],
+  }));
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  await new Promise((resolve, reject) => {
+    execFile(process.execPath, [tsc, '-p', project], { timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`tsc failed: ${stdout}${stderr}\n${api}`));
+      else resolve();
+    });
+  });
 }

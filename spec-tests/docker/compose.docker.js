@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { NODE_SERVED, PYTHON_CLIENT_CALLS } from '../interop/compose-expected.js';
 import { LIMITS, NODE_IMAGE, PYTHON_IMAGE, REPO, composeCommand, composeProject, docker, execute, skipUnlessDocker } from './support.js';
 
 const skip = await skipUnlessDocker();
@@ -121,25 +122,11 @@ describe('compose.yaml with the local images', { skip }, () => {
     test("Python's xmlrpc.client gets our answers, faults and multicall included", () => {
       assert.deepEqual(pythonClient, [
         'Python client -> system.listMethods() = calc.add, calc.divide, calc.multiply, calc.subtract, system.getCapabilities, system.listMethods, system.methodHelp, system.methodSignature, system.multicall',
-        'Python client -> calc.add(40, 2) = 42',
-        'Python client -> calc.subtract(7, 2) = 5',
-        'Python client -> calc.multiply(1.5, 4.0) = 6',
-        'Python client -> calc.divide(7, 2) = 3.5',
-        'Python client -> calc.divide(1, 0) -> Fault 1: division by zero',
-        'Python client -> multicall = 42, Fault 1: division by zero',
-        'Python client: done',
+        ...PYTHON_CLIENT_CALLS,
       ]);
     });
     test('the Node service printed each call it answered', () => {
-      assert.deepEqual(node.filter((l) => l.startsWith('served ')), [
-        'served calc.add(40, 2) = 42',
-        'served calc.subtract(7, 2) = 5',
-        'served calc.multiply(1.5, 4) = 6',
-        'served calc.divide(7, 2) = 3.5',
-        'served calc.divide(1, 0) -> Fault 1: division by zero',
-        'served calc.multiply(6, 7) = 42',
-        'served calc.divide(1, 0) -> Fault 1: division by zero',
-      ]);
+      assert.deepEqual(node.filter((l) => l.startsWith('served ')), NODE_SERVED);
     });
   });
 
