@@ -30,22 +30,40 @@ export function depthLimitDetail(maxDepth: number, capped: boolean): string {
 // XML-RPC spends about three elements per level of value nesting.
 const elementsFor = (depth: number): number => depth * 3 + 16;
 
-/** The scanner's pass before fast-xml-parser: no data, only the element depth, refused where it passes the bound. */
-function depthGuard(doc: string, maxDepth: number): XmlSink {
-  const capped = maxDepth > FAST_XML_PARSER_MAX_DEPTH;
-  const limit = elementsFor(Math.min(maxDepth, FAST_XML_PARSER_MAX_DEPTH));
-  let depth = 0;
-  return {
-    startElement(_name, offset) {
-      if (++depth > limit) {
-        throw new DecodeError('limit', depthLimitDetail(maxDepth, capped), '', positionOf(doc, offset));
-      }
-    },
-    endElement() {
-      depth--;
-    },
-    characters() {},
-  };
+/**
+ * The scanner's pass before fast-xml-parser: no data, only the element depth (refused where it
+ * passes the bound) and where each start and end tag is. fast-xml-parser's tree has the same
+ * elements in the same order, so the walk below hands the builder the scanner's offsets and the
+ * two readers report the same positions.
+ */
+class ElementPass implements XmlSink {
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  private depth = 0;
+  private readonly limit: number;
+  private readonly capped: boolean;
+
+  constructor(
+    private readonly doc: string,
+    private readonly maxDepth: number,
+  ) {
+    this.capped = maxDepth > FAST_XML_PARSER_MAX_DEPTH;
+    this.limit = elementsFor(Math.min(maxDepth, FAST_XML_PARSER_MAX_DEPTH));
+  }
+
+  startElement(_name: string, offset: number): void {
+    if (++this.depth > this.limit) {
+      throw new DecodeError('limit', depthLimitDetail(this.maxDepth, this.capped), '', positionOf(this.doc, offset));
+    }
+    this.starts.push(offset);
+  }
+
+  endElement(_name: string, offset: number): void {
+    this.depth--;
+    this.ends.push(offset);
+  }
+
+  characters(): void {}
 }
 
 type Node = Record<string, unknown>;
@@ -68,7 +86,7 @@ function parserFor(maxDepth: number): XMLParser {
 function textOf(raw: string, doc: string): string {
   if (raw.indexOf(']]>') >= 0) throw xmlError(doc, doc.indexOf(']]>'), '"]]>" is not allowed in text');
   const text = normalizeNewlines(raw);
-  // This reader knows no offsets, so reference errors carry no position.
+  // References were checked by the scanner's pass already; this only decodes them.
   return text.indexOf('&') < 0 ? text : decodeReferences(text, undefined, 0);
 }
 
@@ -80,7 +98,8 @@ export function readWithFastXmlParser(doc: string, sink: XmlSink, options: Decod
   // checked by the scanner's rules, with no sink; fast-xml-parser then builds the tree that
   // feeds the value builder, which is what the differential tests compare.
   const maxDepth = options.maxDepth ?? DEFAULT_DECODE_LIMITS.maxDepth;
-  scanDocument(doc, depthGuard(doc, maxDepth));
+  const pass = new ElementPass(doc, maxDepth);
+  scanDocument(doc, pass);
   // Comments and PIs carry no data; fast-xml-parser mis-reads some valid PIs (an unbalanced
   // quote in their data), so they go before it sees the document. CDATA is kept as it is.
   const body = doc.replace(MARKUP_WITHOUT_DATA_RE, (m) => (m.charCodeAt(1) === 33 && m.charCodeAt(2) === 91 ? m : ''));
@@ -107,9 +126,13 @@ export function readWithFastXmlParser(doc: string, sink: XmlSink, options: Decod
   // Iterative walk: a stack of (children, next index, element name).
   const stack: { nodes: Node[]; index: number; name: string }[] = [{ nodes: tree, index: 0, name: '' }];
   let pending = '';
+  let started = 0;
+  let ended = 0;
+  // Text is merged differently here (CDATA, references), so it gets the offset of the last tag.
+  let lastOffset = -1;
   const flush = (): void => {
     if (pending !== '') {
-      sink.characters(pending, -1);
+      sink.characters(pending, lastOffset);
       pending = '';
     }
   };
@@ -118,7 +141,10 @@ export function readWithFastXmlParser(doc: string, sink: XmlSink, options: Decod
     if (top.index >= top.nodes.length) {
       stack.pop();
       flush();
-      if (stack.length > 0) sink.endElement(top.name, -1);
+      if (stack.length > 0) {
+        lastOffset = pass.ends[ended++] ?? -1;
+        sink.endElement(top.name, lastOffset);
+      }
       continue;
     }
     const node = top.nodes[top.index++]!;
@@ -137,7 +163,8 @@ export function readWithFastXmlParser(doc: string, sink: XmlSink, options: Decod
       continue;
     }
     flush();
-    sink.startElement(key, -1);
+    lastOffset = pass.starts[started++] ?? -1;
+    sink.startElement(key, lastOffset);
     stack.push({ nodes: node[key] as Node[], index: 0, name: key });
   }
 }
