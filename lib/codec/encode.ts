@@ -26,7 +26,11 @@ type WriteFn = (w: Writer, value: never) => void;
  */
 class Failure {
   readonly keys: (string | number)[] = [];
-  constructor(readonly detail: string) {}
+  constructor(
+    readonly detail: string,
+    /** What application code threw (a getter, a Proxy trap, a TypeEncoder), when that is the failure. */
+    readonly cause?: unknown,
+  ) {}
 }
 
 /** Adds `key` to a failure passing through; anything else goes on unchanged. */
@@ -37,12 +41,21 @@ function through(e: unknown, key: string | number): unknown {
   }
   // The writer recurses once per level: with maxDepth raised far enough, V8's stack runs out
   // first. That becomes a failure too, so the caller learns where and what to change.
-  if (e instanceof RangeError && e.message.includes('call stack')) {
-    const failure = new Failure(STACK_EXHAUSTED);
-    failure.keys.push(key);
-    return failure;
-  }
-  return e;
+  const failure = asFailure(e);
+  failure.keys.push(key);
+  return failure;
+}
+
+/**
+ * A failure for an error that did not come from the writer: the stack running out, or
+ * application code run while reading the value (a getter, a Proxy trap, a TypeEncoder) throwing.
+ * The latter keeps what was thrown as `cause`, so the EncodeError can still say where.
+ */
+function asFailure(e: unknown): Failure {
+  if (e instanceof Failure) return e;
+  if (e instanceof RangeError && e.message.includes('call stack')) return new Failure(STACK_EXHAUSTED);
+  const message = e instanceof Error ? e.message : String(e);
+  return new Failure(`reading the value threw: ${message}`, e);
 }
 
 const STACK_EXHAUSTED = 'the value is nested too deep for the call stack; lower maxDepth (or raise the stack size with --stack-size)';
@@ -62,13 +75,9 @@ function run(opts: ResolvedEncodeOptions, body: (w: Writer) => void): string {
   try {
     body(w);
   } catch (e) {
-    const failure = e instanceof RangeError ? through(e, '') : e;
-    if (failure instanceof Failure) {
-      if (failure.keys[0] === '') failure.keys.shift();
-      const detail = failure.detail === STACK_EXHAUSTED ? `${failure.detail} (reached at depth ${w.depth})` : failure.detail;
-      throw new EncodeError(detail, formatPath(failure.keys));
-    }
-    throw e;
+    const failure = asFailure(e);
+    const detail = failure.detail === STACK_EXHAUSTED ? `${failure.detail} (reached at depth ${w.depth})` : failure.detail;
+    throw new EncodeError(detail, formatPath(failure.keys), failure.cause === undefined ? undefined : { cause: failure.cause });
   }
   return w.text();
 }
@@ -304,7 +313,14 @@ function writeStruct(w: Writer, o: Record<string, unknown>): void {
   w.enterContainer(o);
   w.out += '<value><struct>';
   for (const key in o) {
-    if (Object.hasOwn(o, key)) writeMember(w, key, o[key]);
+    if (!Object.hasOwn(o, key)) continue;
+    let v: unknown;
+    try {
+      v = o[key]; // a getter is application code
+    } catch (e) {
+      throw through(e, key);
+    }
+    writeMember(w, key, v);
   }
   w.out += '</struct></value>';
   w.leaveContainer();

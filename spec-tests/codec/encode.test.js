@@ -243,6 +243,17 @@ describe('containers: arrays, plain objects and Maps; everything else refused wi
     assert.equal(encodeError(() => encodeResponse({ f() {} })).path, 'params[0].f');
     assert.equal(encodeError(() => encodeResponse([Symbol('s')])).path, 'params[0][0]');
   });
+  it('containers: what a getter, Proxy trap or TypeEncoder throws → EncodeError at its path, the thrown error as cause', () => {
+    const boom = new TypeError('boom');
+    const getter = Object.defineProperty({}, 'bad', { enumerable: true, get() { throw boom; } });
+    const e1 = encodeError(() => encodeCall('m', [1, { rows: [getter] }]));
+    assert.deepStrictEqual([e1.path, e1.detail, e1.cause], ['params[1].rows[0].bad', 'reading the value threw: boom', boom]);
+    const e2 = encodeError(() => encodeResponse([new Proxy({}, { ownKeys() { throw boom; } })]));
+    assert.deepStrictEqual([e2.path, e2.cause], ['params[0][0]', boom]);
+    const types = [{ match: (v) => v instanceof Set, encode() { throw boom; } }];
+    const e3 = encodeError(() => encodeResponse({ s: new Set() }, { types }));
+    assert.deepStrictEqual([e3.path, e3.cause], ['params[0].s', boom]);
+  });
   it('containers: a path quotes member names that are not identifiers', () => {
     assert.equal(encodeError(() => encodeResponse({ 'a b': [NaN] })).path, 'params[0]["a b"][0]');
   });

@@ -264,7 +264,8 @@ describe('faults use the interoperability codes', () => {
     /** A server whose methods return values that throw SECRET-… when read; onError collects. */
     function readingThrows(exposeErrorMessages) {
       const seen = [];
-      const d = createServer({ exposeErrorMessages, onError: (error, context) => seen.push([error.message, context?.methodName]) });
+      // onError gets the codec's EncodeError, which keeps the application's own error as its cause.
+      const d = createServer({ exposeErrorMessages, onError: (error, context) => seen.push([(error.cause ?? error).message, context?.methodName]) });
       d.addMethod('getter', () => ({ rows: [withGetter({ ok: 1 }, 'bad', 'SECRET-getter')] }));
       d.addMethod('proxy', () => new Proxy({}, { ownKeys: throwing('SECRET-proxy') }));
       d.addMethod('thenGetter', () => withGetter({}, 'then', 'SECRET-then'));
@@ -273,12 +274,16 @@ describe('faults use the interoperability codes', () => {
       return { d, seen };
     }
     const names = ['getter', 'proxy', 'thenGetter', 'asyncGetter'];
+    // Where the codec was reading when application code threw (the `then` getter is read by
+    // the dispatcher, before the codec sees the value).
+    const where = { getter: ' at result.rows[0].bad', proxy: ' at result', thenGetter: '', asyncGetter: ' at result[0].bad' };
+    const escaped = (s) => s.replace(/[.[\]()]/g, '\\$&');
 
-    test('a getter or Proxy trap that throws is -32603 with a generic text naming the method; onError gets the real error', async () => {
+    test('a getter or Proxy trap that throws is -32603 with a generic text naming the method and the place; onError gets the real error', async () => {
       const { d, seen } = readingThrows(false);
       for (const name of names) {
         const m = await run(d, name);
-        assertFault(m, FaultCode.INTERNAL_ERROR, new RegExp(`^the return value of '${name}' cannot be encoded: reading it threw an error \\(message hidden\\)$`));
+        assertFault(m, FaultCode.INTERNAL_ERROR, new RegExp(`^the return value of '${name}' cannot be encoded: reading it threw an error \\(message hidden\\)${escaped(where[name])}$`));
         assert.doesNotMatch(m.fault.faultString, /SECRET/);
       }
       assert.deepEqual(seen, [['SECRET-getter', 'getter'], ['SECRET-proxy', 'proxy'], ['SECRET-then', 'thenGetter'], ['SECRET-async', 'asyncGetter']]);
@@ -290,7 +295,7 @@ describe('faults use the interoperability codes', () => {
       assert.equal(m.kind, 'response');
       for (const [i, slot] of m.value.entries()) {
         assert.equal(slot.faultCode, -32603, names[i]);
-        assert.match(slot.faultString, new RegExp(`'${names[i]}' cannot be encoded: reading it threw an error \\(message hidden\\)$`));
+        assert.match(slot.faultString, new RegExp(`'${names[i]}' cannot be encoded: reading it threw an error \\(message hidden\\)${escaped(where[names[i]])}$`));
       }
       assert.deepEqual(seen.map(([message]) => message), ['SECRET-getter', 'SECRET-proxy', 'SECRET-then', 'SECRET-async']);
     });
@@ -302,7 +307,7 @@ describe('faults use the interoperability codes', () => {
 
     test('by default the message goes out, for a throwing `then` getter too (not an internal error)', async () => {
       const { d } = readingThrows(true);
-      assertFault(await run(d, 'getter'), -32603, /^the return value of 'getter' cannot be encoded: SECRET-getter$/);
+      assertFault(await run(d, 'getter'), -32603, /^the return value of 'getter' cannot be encoded: reading the value threw: SECRET-getter at result\.rows\[0\]\.bad$/);
       assertFault(await run(d, 'thenGetter'), -32603, /^the return value of 'thenGetter' cannot be encoded: SECRET-then$/);
     });
   });
