@@ -307,6 +307,9 @@ export class HttpTransport {
   private readonly gzipThreshold: number;
   private readonly retryStale: boolean;
   private closed = false;
+  /** Calls between `post()`'s start and end; `close()` waits for them. */
+  private active = 0;
+  private whenIdle: Array<() => void> = [];
 
   constructor(url: string | URL, options: ClientOptions) {
     this.endpoint = parseEndpoint(url, options.socketPath);
@@ -391,7 +394,15 @@ export class HttpTransport {
     if (this.closed) throw new NetworkError(`The client for ${this.endpoint.display} is closed`);
     const signal = options?.signal;
     if (signal?.aborted === true) throw new AbortError('XML-RPC call aborted before it started', { cause: signal.reason });
+    this.active++;
+    try {
+      return await this.postOnce(xml, options, signal);
+    } finally {
+      if (--this.active === 0) for (const wake of this.whenIdle.splice(0)) wake();
+    }
+  }
 
+  private async postOnce(xml: string, options: CallOptions | undefined, signal: AbortSignal | undefined): Promise<HttpResponse> {
     const headers = { ...this.baseHeaders };
     if (options?.headers !== undefined) {
       for (const [name, value] of Object.entries(options.headers)) headers[name.toLowerCase()] = value;
@@ -511,11 +522,18 @@ export class HttpTransport {
     return new NetworkError(`POST ${this.endpoint.display} failed: ${what}${code !== '' && !what.includes(code) ? ` (${code})` : ''}`, { cause: error });
   }
 
-  /** Closes the connections (waiting for calls in flight); later calls fail with a {@link NetworkError}. */
+  /**
+   * Waits for calls in flight (each has its own limits), then closes the connections; later calls
+   * fail with a {@link NetworkError}. Once no call is left, nothing undici still does is ours (a
+   * connect a timed-out call left behind, idle sockets), so the dispatcher is destroyed rather
+   * than closed: a graceful close would wait for such a connect, up to `connectTimeout`.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    if (!this.ownsDispatcher) return;
+    if (this.active > 0) await new Promise<void>((resolve) => this.whenIdle.push(resolve));
+    await this.dispatcher.destroy();
   }
 }
 
