@@ -3,11 +3,11 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import zlib from 'node:zlib';
-import { DecodeError, createServer, decodeMessage, encodeCall } from '../../dist/index.js';
+import { DecodeError } from '../../dist/index.js';
 import {
-  fc, READERS, valuePair, encodeOptions, methodNameArb, randomBytes, tokenDocument, mutatedDocument, hostileInput,
+  fc, READERS, valuePair, encodeOptions, methodNameArb, randomBytes, tokenDocument, mutatedDocument,
   dispatchBody, checkRoundTrip, checkHostileInput, checkDispatch, fuzzDispatcher, outcome,
+  fuzzServer, framing, httpBody, checkHttp, checkStillServing,
 } from './properties.js';
 
 const SEED = process.env.FUZZ_SEED === undefined ? 424242 : Number(process.env.FUZZ_SEED);
@@ -80,50 +80,17 @@ describe('the dispatcher answers any body with a methodResponse and never reject
 });
 
 describe('the HTTP server answers any body with a methodResponse or an HTTP error status', () => {
-  const server = createServer({ maxBodyBytes: 64 * 1024, maxInflatedBytes: 64 * 1024, callTimeoutMs: 1000 });
-  server.addMethod('echo', (...p) => p);
+  const server = fuzzServer();
   after(() => server.close());
-
-  /** How the body is framed and coded on the wire. */
-  const framing = fc.constantFrom('length', 'chunked', 'gzip', 'deflate', 'gzip-lie', 'truncated', 'bad-coding');
-
-  function post(agent, port, body, how) {
-    let bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
-    const headers = { 'Content-Type': 'text/xml' };
-    if (how === 'gzip') bytes = zlib.gzipSync(bytes);
-    if (how === 'deflate') bytes = zlib.deflateSync(bytes);
-    if (how === 'gzip' || how === 'deflate' || how === 'gzip-lie') headers['Content-Encoding'] = how === 'deflate' ? 'deflate' : 'gzip';
-    if (how === 'bad-coding') headers['Content-Encoding'] = 'br';
-    if (how !== 'chunked') headers['Content-Length'] = how === 'truncated' ? Math.max(0, bytes.length - 3) : bytes.length;
-    return new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/RPC2', headers, agent }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end(how === 'truncated' ? bytes.subarray(0, Math.max(0, bytes.length - 3)) : bytes);
-    });
-  }
 
   test('hostile bodies in various framings and codings (150 cases)', async () => {
     const { port } = await server.listen(0, '127.0.0.1');
     const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
     try {
-      await fc.assert(fc.asyncProperty(fc.oneof(hostileInput, dispatchBody), framing, async (body, how) => {
-        const res = await post(agent, port, body, how);
-        if (res.status === 200) {
-          const message = decodeMessage(res.body);
-          assert.ok(message.kind === 'response' || message.kind === 'fault');
-        } else {
-          assert.ok(res.status >= 400 && res.status < 600, `status ${res.status}`);
-          assert.ok(how === 'gzip-lie' || how === 'bad-coding', `an error status ${res.status} for a well-framed body (${how})`);
-        }
+      await fc.assert(fc.asyncProperty(httpBody, framing, async (body, how) => {
+        await checkHttp(agent, port, body, how);
       }), params(150));
-      // Still serving.
-      const res = await post(agent, port, encodeCall('echo', ['still here']), 'length');
-      assert.deepEqual(decodeMessage(res.body), { kind: 'response', value: ['still here'] });
+      await checkStillServing(agent, port);
     } finally {
       agent.destroy();
     }

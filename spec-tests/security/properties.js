@@ -1,11 +1,13 @@
-// The fuzz properties of the codec and the dispatcher, shared by fuzz.test.js (a bounded number of
-// runs in CI) and fuzz-long.js (the long run of `npm run fuzz`). Each property is built by a
-// function so both callers choose their run counts.
+// The fuzz properties of the codec, the dispatcher and the HTTP server, shared by fuzz.test.js (a
+// bounded number of runs in CI) and fuzz-long.js (the long run of `npm run fuzz`). Each property is
+// built by a function so both callers choose their run counts.
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import zlib from 'node:zlib';
 import * as fc from 'fast-check';
 import {
   DecodeError, Fault, TypedValue, XmlRpcDateTime, XmlRpcDispatcher,
-  asBase64, asBigDecimal, asDouble, asI8, asNil, asString,
+  asBase64, asBigDecimal, asDouble, asI8, asNil, asString, createServer,
   decodeCall, decodeMessage, decodeResponse, encodeCall, encodeResponse,
 } from '../../dist/index.js';
 
@@ -226,7 +228,8 @@ export function outcome(input, reader) {
   return result;
 }
 
-function show(input) {
+/** An input for a failure message: the text, or the first bytes in hex. */
+export function show(input) {
   const text = typeof input === 'string' ? input : `bytes ${Buffer.from(input).toString('hex').slice(0, 400)}`;
   return JSON.stringify(text.length > 600 ? text.slice(0, 600) + '…' : text);
 }
@@ -309,6 +312,75 @@ export async function checkDispatch(dispatcher, body) {
     assert.ok(Number.isInteger(message.fault.faultCode));
   }
   return message;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The HTTP server: bodies in various framings and codings
+
+/** Longest time one HTTP case may take (a handler's limit is 1 s) before we call it a hang. */
+export const HTTP_CASE_MS = 10_000;
+
+/** The server of the HTTP property (not listening yet): small limits, and `echo`. */
+export function fuzzServer() {
+  const server = createServer({ maxBodyBytes: 64 * 1024, maxInflatedBytes: 64 * 1024, callTimeoutMs: 1000 });
+  server.addMethod('echo', (...p) => p);
+  return server;
+}
+
+/** How the body is framed and coded on the wire. */
+export const framing = fc.constantFrom('length', 'chunked', 'gzip', 'deflate', 'gzip-lie', 'truncated', 'bad-coding');
+
+/** The bodies of the HTTP property. */
+export const httpBody = fc.oneof(hostileInput, dispatchBody);
+
+/**
+ * One POST of `body` framed `how` through `agent`: { status, body }. Rejects when there is no whole
+ * answer within HTTP_CASE_MS (the request is then destroyed).
+ */
+export function postFramed(agent, port, body, how) {
+  let bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
+  const headers = { 'Content-Type': 'text/xml' };
+  if (how === 'gzip') bytes = zlib.gzipSync(bytes);
+  if (how === 'deflate') bytes = zlib.deflateSync(bytes);
+  if (how === 'gzip' || how === 'deflate' || how === 'gzip-lie') headers['Content-Encoding'] = how === 'deflate' ? 'deflate' : 'gzip';
+  if (how === 'bad-coding') headers['Content-Encoding'] = 'br';
+  if (how !== 'chunked') headers['Content-Length'] = how === 'truncated' ? Math.max(0, bytes.length - 3) : bytes.length;
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/RPC2', headers, agent }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => settle(resolve, { status: res.statusCode, body: Buffer.concat(chunks) }));
+      res.on('error', (error) => settle(reject, error));
+    });
+    const timer = setTimeout(() => {
+      settle(reject, new Error(`no whole answer within ${HTTP_CASE_MS} ms`));
+      req.destroy();
+    }, HTTP_CASE_MS);
+    function settle(done, value) {
+      clearTimeout(timer);
+      done(value);
+    }
+    req.on('error', (error) => settle(reject, error));
+    req.end(how === 'truncated' ? bytes.subarray(0, Math.max(0, bytes.length - 3)) : bytes);
+  });
+}
+
+/** The server answers a body framed `how` with a methodResponse, or an error status when the framing is wrong. */
+export async function checkHttp(agent, port, body, how) {
+  const res = await postFramed(agent, port, body, how);
+  if (res.status === 200) {
+    const message = decodeMessage(res.body);
+    assert.ok(message.kind === 'response' || message.kind === 'fault');
+  } else {
+    assert.ok(res.status >= 400 && res.status < 600, `status ${res.status}`);
+    assert.ok(how === 'gzip-lie' || how === 'bad-coding', `an error status ${res.status} for a well-framed body (${how})`);
+  }
+}
+
+/** The server still answers a plain call. */
+export async function checkStillServing(agent, port) {
+  const res = await postFramed(agent, port, encodeCall('echo', ['still here']), 'length');
+  assert.deepEqual(decodeMessage(res.body), { kind: 'response', value: ['still here'] });
 }
 
 export { fc, TypedValue };
