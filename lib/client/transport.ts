@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { EnvHttpProxyAgent, Pool, ProxyAgent, type Dispatcher } from 'undici';
-import { decodeDocumentBytes } from '../codec/charset.js';
+import { decodeCharset } from '../codec/charset.js';
 import { AbortError, DecodeError, HttpError, NetworkError, TimeoutError } from '../errors.js';
 import { CookieJar } from './cookies.js';
 import { CLIENT_DEFAULTS, type CallOptions, type ClientOptions, type TlsOptions } from './options.js';
@@ -624,13 +624,11 @@ export function bodyExcerpt(body: Buffer, contentType: string | undefined): stri
   const excerpt = body.subarray(0, ERROR_BODY_BYTES);
   const charset = charsetOf(contentType);
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8' && !hasBom(excerpt)) {
-    // The codec reads a charset from an XML declaration; give it one. The cut at 1 KiB may split
-    // a multi-byte character, so up to three bytes are dropped from the end before giving up.
-    const declaration = Buffer.from(`<?xml version="1.0" encoding="${charset}"?>`, 'latin1');
+    // The cut at 1 KiB may split a multi-byte character: up to three bytes are dropped from the
+    // end before giving up on the charset.
     for (let drop = 0; drop <= 3 && drop <= excerpt.length; drop++) {
       try {
-        const bytes = Buffer.concat([declaration, excerpt.subarray(0, excerpt.length - drop)]);
-        return decodeDocumentBytes(bytes).text.slice(declaration.length);
+        return decodeCharset(excerpt.subarray(0, excerpt.length - drop), charset);
       } catch (error) {
         if (!(error instanceof DecodeError) || error.xmlKind !== 'character') break;
       }

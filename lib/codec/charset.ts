@@ -167,24 +167,39 @@ export function decodeDocumentBytes(bytes: Uint8Array): DecodedText {
     return { text: decodeUtf8(body, hasUtf8Bom ? 3 : 0), mayHoldSurrogates: false };
   }
   if (hasUtf8Bom) throw fail(`the document has a UTF-8 byte order mark but declares encoding "${declared}"`, 'encoding');
-  if (UTF16_NAMES.has(declared)) throw fail(`encoding "${declared}" is declared but the document has no UTF-16 byte order mark`, 'encoding');
-  if (LATIN1.has(declared)) {
-    return { text: Buffer.from(body.buffer, body.byteOffset, body.length).toString('latin1'), mayHoldSurrogates: false };
-  }
-  if (ASCII.has(declared)) {
+  return { text: decodeNamed(declared, body), mayHoldSurrogates: false };
+}
+
+/**
+ * Decodes bytes (no BOM, no UTF-16) in the encoding a lower-case `name` names, strictly: a byte
+ * invalid in it is a `DecodeError` ('xml', 'character'), an unknown name one of kind 'encoding'.
+ */
+function decodeNamed(name: string, body: Uint8Array): string {
+  if (UTF8_NAMES.has(name)) return decodeUtf8(body, 0);
+  if (UTF16_NAMES.has(name)) throw fail(`encoding "${name}" is declared but the document has no UTF-16 byte order mark`, 'encoding');
+  if (LATIN1.has(name)) return Buffer.from(body.buffer, body.byteOffset, body.length).toString('latin1');
+  if (ASCII.has(name)) {
     const bad = body.findIndex((b) => b > 0x7f);
     if (bad >= 0) throw fail(`byte 0x${body[bad]!.toString(16)} at offset ${bad} is not US-ASCII`, 'character', bytePosition(body, bad));
-    return { text: Buffer.from(body.buffer, body.byteOffset, body.length).toString('latin1'), mayHoldSurrogates: false };
+    return Buffer.from(body.buffer, body.byteOffset, body.length).toString('latin1');
   }
-  if (WINDOWS_1252.has(declared)) return { text: decodeWindows1252(body), mayHoldSurrogates: false };
+  if (WINDOWS_1252.has(name)) return decodeWindows1252(body);
   let decoder: TextDecoder;
   try {
-    decoder = new TextDecoder(declared, { fatal: true });
+    decoder = new TextDecoder(name, { fatal: true });
   } catch {
-    throw fail(`unsupported encoding "${declared}"`, 'encoding');
+    throw fail(`unsupported encoding "${name}"`, 'encoding');
   }
   if (decoder.encoding.startsWith('utf-16')) {
-    throw fail(`encoding "${declared}" is declared but the document has no UTF-16 byte order mark`, 'encoding');
+    throw fail(`encoding "${name}" is declared but the document has no UTF-16 byte order mark`, 'encoding');
   }
-  return { text: decodeWith(declared, body, declared), mayHoldSurrogates: false };
+  return decodeWith(name, body, name);
+}
+
+/**
+ * Text that is not an XML document (an HTTP error page) in the charset its Content-Type names,
+ * by the same rules; throws the same `DecodeError`s.
+ */
+export function decodeCharset(bytes: Uint8Array, charset: string): string {
+  return decodeNamed(charset.toLowerCase(), bytes);
 }
