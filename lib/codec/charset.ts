@@ -24,14 +24,17 @@ function fail(detail: string, kind: 'encoding' | 'character', position?: Documen
 }
 
 /**
- * Where byte `offset` of `bytes` is: lines are counted by LF bytes and the column in bytes
- * (exact for the ASCII-compatible encodings; for UTF-16 the offset is what counts).
+ * Where byte `offset` of `bytes` is: lines are counted by LF and the column in bytes, or in code
+ * units for UTF-16 (`utf16` says which byte order; a code unit is LF only when it is U+000A).
  */
-function bytePosition(bytes: Uint8Array, offset: number, unit = 1): DocumentPosition {
+function bytePosition(bytes: Uint8Array, offset: number, utf16?: 'le' | 'be'): DocumentPosition {
+  const unit = utf16 === undefined ? 1 : 2;
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < offset; i += unit) {
-    if (bytes[i] === 0x0a || bytes[i + unit - 1] === 0x0a) {
+  for (let i = 0; i + unit <= offset; i += unit) {
+    const lf = utf16 === undefined ? bytes[i] === 0x0a
+      : utf16 === 'le' ? bytes[i] === 0x0a && bytes[i + 1] === 0 : bytes[i] === 0 && bytes[i + 1] === 0x0a;
+    if (lf) {
       line++;
       lineStart = i + unit;
     }
@@ -83,14 +86,14 @@ function firstBadUtf16(b: Uint8Array, le: boolean): number {
 }
 
 /** The error for bytes invalid in `name`, with the place of the first bad byte when it can be found. */
-function invalidBytes(name: string, bytes: Uint8Array, cause: unknown, bomLength: number, find?: () => number, unit = 1): DecodeError {
+function invalidBytes(name: string, bytes: Uint8Array, cause: unknown, bomLength: number, find?: () => number, utf16?: 'le' | 'be'): DecodeError {
   const at = find?.() ?? -1;
   if (at < 0) return new DecodeError('xml', `the bytes are not valid ${name}`, '', undefined, { cause, xmlKind: 'character' });
-  const what = unit === 2 && at + 1 < bytes.length ? 'code unit' : 'byte';
-  const value = what === 'byte' ? bytes[at]! : name === 'UTF-16LE' ? bytes[at]! | (bytes[at + 1]! << 8) : (bytes[at]! << 8) | bytes[at + 1]!;
-  const position = bytePosition(bytes, at, unit);
+  const what = utf16 !== undefined && at + 1 < bytes.length ? 'code unit' : 'byte';
+  const value = what === 'byte' ? bytes[at]! : utf16 === 'le' ? bytes[at]! | (bytes[at + 1]! << 8) : (bytes[at]! << 8) | bytes[at + 1]!;
+  const position = bytePosition(bytes, at, utf16);
   position.offset += bomLength;
-  const hex = value.toString(16).toUpperCase().padStart(unit * 2, '0');
+  const hex = value.toString(16).toUpperCase().padStart(what === 'code unit' ? 4 : 2, '0');
   return new DecodeError('xml', `${what} 0x${hex} at byte offset ${position.offset} is not valid ${name}`, '', position, { cause, xmlKind: 'character' });
 }
 
@@ -98,8 +101,8 @@ function decodeWith(label: string, bytes: Uint8Array, name: string, bomLength = 
   try {
     return new TextDecoder(label, { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch (cause) {
-    const utf16 = label === 'utf-16le' || label === 'utf-16be';
-    throw invalidBytes(name, bytes, cause, bomLength, utf16 ? () => firstBadUtf16(bytes, label === 'utf-16le') : undefined, utf16 ? 2 : 1);
+    const utf16 = label === 'utf-16le' ? 'le' : label === 'utf-16be' ? 'be' : undefined;
+    throw invalidBytes(name, bytes, cause, bomLength, utf16 === undefined ? undefined : () => firstBadUtf16(bytes, utf16 === 'le'), utf16);
   }
 }
 

@@ -5,6 +5,7 @@
 import { EncodeError } from '../errors.js';
 import { TypedValue, XmlRpcDateTime } from '../values.js';
 import { resolveEncodeOptions, type EncodeOptions, type ResolvedEncodeOptions } from './options.js';
+import { messageOf } from './message.js';
 import { formatDate, formatDouble, formatNonFinite, parseDateTime } from './scalars.js';
 
 const INT32_MIN = -2147483648;
@@ -54,8 +55,7 @@ function through(e: unknown, key: string | number): unknown {
 function asFailure(e: unknown): Failure {
   if (e instanceof Failure) return e;
   if (e instanceof RangeError && e.message.includes('call stack')) return new Failure(STACK_EXHAUSTED);
-  const message = e instanceof Error ? e.message : String(e);
-  return new Failure(`reading the value threw: ${message}`, e);
+  return new Failure(`reading the value threw: ${messageOf(e)}`, e);
 }
 
 const STACK_EXHAUSTED = 'the value is nested too deep for the call stack; lower maxDepth (or raise the stack size with --stack-size)';
@@ -76,7 +76,12 @@ function run(opts: ResolvedEncodeOptions, body: (w: Writer) => void): string {
     body(w);
   } catch (e) {
     const failure = asFailure(e);
-    const detail = failure.detail === STACK_EXHAUSTED ? `${failure.detail} (reached at depth ${w.depth})` : failure.detail;
+    let detail = failure.detail;
+    if (detail === STACK_EXHAUSTED) {
+      // Shallow: not deep data, but encoders handing each other values without end.
+      detail = w.depth >= 100 ? `${detail} (reached at depth ${w.depth})`
+        : `the call stack ran out at a nesting depth of only ${w.depth}: do TypeEncoders return values that need encoding again, without end?`;
+    }
     throw new EncodeError(detail, formatPath(failure.keys), failure.cause === undefined ? undefined : { cause: failure.cause });
   }
   return w.text();
@@ -389,12 +394,7 @@ function writeObject(w: Writer, o: object | null): void {
   if (Array.isArray(o)) return writeArray(w, o);
   const write = OBJECT_WRITERS.get(proto) as WriteFn | undefined;
   if (write !== undefined) return write(w, o as never);
-  for (const t of w.opts.types) {
-    if (t.match(o)) {
-      w.value(t.encode(o));
-      return;
-    }
-  }
+  if (writeWithTypes(w, o)) return;
   if (o instanceof Uint8Array) return writeBytes(w, o);
   if (o instanceof ArrayBuffer) return writeBytes(w, new Uint8Array(o));
   if (o instanceof Date) return writeDate(w, o);
@@ -403,14 +403,22 @@ function writeObject(w: Writer, o: object | null): void {
   throw w.fail(`an instance of ${name} cannot be encoded; convert it to a plain object or register a TypeEncoder`);
 }
 
-function writeFromTypes(w: Writer, v: unknown): void {
+/** Writes `v` with the first registered TypeEncoder that matches it; false when none does. */
+function writeWithTypes(w: Writer, v: unknown): boolean {
   for (const t of w.opts.types) {
     if (t.match(v)) {
-      w.value(t.encode(v));
-      return;
+      const encoded = t.encode(v);
+      // Its result is written like any value: one the same encoder matches again would recurse forever.
+      if (encoded === v || t.match(encoded)) throw w.fail('a TypeEncoder returned a value that it matches itself (it would be encoded again forever)');
+      w.value(encoded);
+      return true;
     }
   }
-  throw w.fail(`a ${typeof v} cannot be encoded`);
+  return false;
+}
+
+function writeFromTypes(w: Writer, v: unknown): void {
+  if (!writeWithTypes(w, v)) throw w.fail(`a ${typeof v} cannot be encoded`);
 }
 
 /** Prototype → writer, for the other objects of the value model (the fast, exact-class path). */

@@ -71,21 +71,6 @@ export function asFault(error: unknown): Fault | undefined {
   return undefined;
 }
 
-/** The message of anything thrown, without a stack trace; never throws. */
-export function messageOf(error: unknown): string {
-  try {
-    if (error instanceof Error) {
-      const message = String(error.message);
-      if (message === '') return String(error.name);
-      return error.name === 'Error' ? message : `${String(error.name)}: ${message}`;
-    }
-    return String(error);
-  } catch {
-    // Object.create(null), a throwing getter or Proxy trap: nothing readable.
-    return 'an error whose message cannot be read';
-  }
-}
-
 // Characters XML 1.0 cannot carry, raw or as references; lone surrogates included.
 const XML_ILLEGAL = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 

@@ -3,12 +3,13 @@
  * getCapabilities and multicall. They are ordinary registered methods: `removeMethod` turns
  * one off, and a user may register their own under the same name.
  */
+import { messageOf } from '../codec/message.js';
 import { Fault } from '../errors.js';
 import { isPlainObject } from '../values.js';
 import type { CallState } from './context.js';
 import { currentState } from './context.js';
 import type { XmlRpcDispatcher } from './dispatcher.js';
-import { FaultCode, asFault, messageOf, toXmlSafeText } from './faults.js';
+import { FaultCode, asFault, toXmlSafeText } from './faults.js';
 
 /** Which `system.*` methods a dispatcher registers; each defaults to true. */
 export interface SystemMethodsOptions {

@@ -247,12 +247,27 @@ describe('containers: arrays, plain objects and Maps; everything else refused wi
     const boom = new TypeError('boom');
     const getter = Object.defineProperty({}, 'bad', { enumerable: true, get() { throw boom; } });
     const e1 = encodeError(() => encodeCall('m', [1, { rows: [getter] }]));
-    assert.deepStrictEqual([e1.path, e1.detail, e1.cause], ['params[1].rows[0].bad', 'reading the value threw: boom', boom]);
+    assert.deepStrictEqual([e1.path, e1.detail, e1.cause], ['params[1].rows[0].bad', 'reading the value threw: TypeError: boom', boom]);
     const e2 = encodeError(() => encodeResponse([new Proxy({}, { ownKeys() { throw boom; } })]));
     assert.deepStrictEqual([e2.path, e2.cause], ['params[0][0]', boom]);
     const types = [{ match: (v) => v instanceof Set, encode() { throw boom; } }];
     const e3 = encodeError(() => encodeResponse({ s: new Set() }, { types }));
     assert.deepStrictEqual([e3.path, e3.cause], ['params[0].s', boom]);
+  });
+  it('containers: a TypeEncoder that returns what it matches, or encoders that hand values back and forth → EncodeError, not a hang', () => {
+    class A {}
+    class B {}
+    const self = encodeError(() => encodeResponse({ a: new A() }, { types: [{ match: (v) => v instanceof A, encode: () => new A() }] }));
+    assert.deepStrictEqual([self.path, self.detail], ['params[0].a', 'a TypeEncoder returned a value that it matches itself (it would be encoded again forever)']);
+    const types = [{ match: (v) => v instanceof A, encode: () => new B() }, { match: (v) => v instanceof B, encode: () => new A() }];
+    const loop = encodeError(() => encodeResponse({ a: new A() }, { types }));
+    assert.match(loop.detail, /^the call stack ran out at a nesting depth of only 1: do TypeEncoders return values/);
+    assert.equal(loop.path, 'params[0].a');
+  });
+  it('containers: a thrown value whose message cannot be read is still an EncodeError at its path', () => {
+    const unreadable = Object.create(null);
+    const e = encodeError(() => encodeResponse({ a: { get b() { throw unreadable; } } }));
+    assert.deepStrictEqual([e.path, e.detail, e.cause], ['params[0].a.b', 'reading the value threw: an error whose message cannot be read', unreadable]);
   });
   it('containers: a path quotes member names that are not identifiers', () => {
     assert.equal(encodeError(() => encodeResponse({ 'a b': [NaN] })).path, 'params[0]["a b"][0]');

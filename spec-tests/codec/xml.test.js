@@ -81,6 +81,16 @@ describe('encodings: UTF-8 by default; the BOM and the declaration decide, bad b
     assert.deepStrictEqual([e16.position.offset, e16.position.line, e16.position.column], [2 + 2 * head.length, line, column]);
     assert.match(e16.message, /code unit 0xD800/);
   }));
+  it('encodings: UTF-16 lines are counted by code unit: U+0A41 and U+010A hold a 0x0A byte but are not line feeds', () => forEachReader((r) => {
+    const text = '<methodResponse>\u0a41\u010a\u0a0a\nab';
+    for (const [bom, order] of [[[0xff, 0xfe], 'le'], [[0xfe, 0xff], 'be']]) {
+      const body = Buffer.from(text, 'utf16le');
+      if (order === 'be') body.swap16();
+      const lone = order === 'le' ? [0x00, 0xd8, 0x41, 0x00] : [0xd8, 0x00, 0x00, 0x41];
+      const e = decodeError(() => decodeResponse(Buffer.concat([Buffer.from(bom), body, Buffer.from(lone)]), { reader: r }));
+      assert.deepStrictEqual(e.position, { offset: 2 + body.length, line: 2, column: 3 }, order);
+    }
+  }));
   it('encodings: an unknown encoding name → xml error (encoding)', () => forEachReader((r) => {
     const e = decodeError(() => decodeResponse(Buffer.from(withDeclaration('<?xml version="1.0" encoding="x-no-such"?>', 'x')), { reader: r }));
     assert.deepStrictEqual([e.reason, e.xmlKind], ['xml', 'encoding']);
