@@ -111,7 +111,8 @@ const METHOD_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:/-]*$/;
 
 /** Whether `word` is a bare host in `xmlrpc HOST METHOD [ARG...]`; `rest` are the words after it. */
 function isBareHost(word: string, rest: readonly string[]): boolean {
-  if (!HOST_NAME.test(word) || nearestName(word, COMMANDS.map((c) => c.name), 1) !== undefined) return false;
+  // All digits is no host name (a URL parser reads it as an IPv4 number): `xmlrpc 8080 m` is a typo.
+  if (!HOST_NAME.test(word) || /^[0-9]+$/.test(word) || nearestName(word, COMMANDS.map((c) => c.name), 1) !== undefined) return false;
   let method: string | undefined;
   try {
     method = parseCommandLine(rest, callCommand.options).positionals[0];
@@ -156,7 +157,8 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
   if (found === undefined) {
     const names = COMMANDS.map((c) => c.name);
     const details = ['Commands: ' + names.join(', ')];
-    if (HOST_NAME.test(first)) details.push(`To call a method on the host ${first}: xmlrpc call ${first} METHOD [ARG...]`);
+    if (/^[0-9]+$/.test(first)) details.push(`To call a server on port ${first} of this machine: xmlrpc localhost:${first} METHOD [ARG...]`);
+    else if (HOST_NAME.test(first)) details.push(`To call a method on the host ${first}: xmlrpc call ${first} METHOD [ARG...]`);
     return reportError(new UsageError(`unknown command ${JSON.stringify(first)}${suggest(first, names, '')}`, details), output, '');
   }
   const { command, rest } = found;

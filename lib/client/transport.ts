@@ -6,7 +6,7 @@
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
-import { promisify } from 'node:util';
+import { TextDecoder, promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { EnvHttpProxyAgent, Pool, ProxyAgent, type Dispatcher } from 'undici';
 import { decodeCharset } from '../codec/charset.js';
@@ -310,6 +310,7 @@ export class HttpTransport {
   /** Calls between `post()`'s start and end; `close()` waits for them. */
   private active = 0;
   private whenIdle: Array<() => void> = [];
+  private closing: Promise<void> | undefined;
 
   constructor(url: string | URL, options: ClientOptions) {
     this.endpoint = parseEndpoint(url, options.socketPath);
@@ -528,8 +529,13 @@ export class HttpTransport {
    * connect a timed-out call left behind, idle sockets), so the dispatcher is destroyed rather
    * than closed: a graceful close would wait for such a connect, up to `connectTimeout`.
    */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
+    // Every caller gets the same promise: a second close() resolves when the first is done.
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
     this.closed = true;
     if (!this.ownsDispatcher) return;
     if (this.active > 0) await new Promise<void>((resolve) => this.whenIdle.push(resolve));
@@ -616,30 +622,25 @@ export function charsetOf(contentType: string | undefined): string | undefined {
 }
 
 /**
- * The first KiB of a body as text, in the charset its Content-Type names (the codec's charset
- * rules: ISO-8859-1, windows-1252 and the others it reads); UTF-8 when none is named, or when
- * the bytes do not decode in the one named.
+ * The first KiB of a body as text, in the charset its Content-Type names: by the codec's rules
+ * when the bytes are valid in it (its own windows-1252 table included), else leniently (a cut
+ * character or a stray byte becomes U+FFFD); UTF-8 when none is named or the name is unknown.
  */
 export function bodyExcerpt(body: Buffer, contentType: string | undefined): string {
   const excerpt = body.subarray(0, ERROR_BODY_BYTES);
-  const charset = charsetOf(contentType);
-  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8' && !hasBom(excerpt)) {
-    // The cut at 1 KiB may split a multi-byte character: up to three bytes are dropped from the
-    // end before giving up on the charset.
-    for (let drop = 0; drop <= 3 && drop <= excerpt.length; drop++) {
-      try {
-        return decodeCharset(excerpt.subarray(0, excerpt.length - drop), charset);
-      } catch (error) {
-        if (!(error instanceof DecodeError) || error.xmlKind !== 'character') break;
-      }
-    }
+  const charset = charsetOf(contentType) ?? 'utf-8';
+  try {
+    return decodeCharset(excerpt, charset);
+  } catch {
+    // Invalid in it, cut mid-character, UTF-16 without a BOM, or not a charset the codec reads.
   }
-  return excerpt.toString('utf8');
-}
-
-function hasBom(bytes: Buffer): boolean {
-  const b0 = bytes[0], b1 = bytes[1];
-  return (b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf) || (b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff);
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(charset);
+  } catch {
+    decoder = new TextDecoder('utf-8');
+  }
+  return decoder.decode(excerpt, { stream: true });
 }
 
 /** A one-line gist of an error body: an HTML page's title, or its first line of text. */

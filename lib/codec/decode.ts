@@ -94,7 +94,8 @@ class ValueBuilder implements XmlSink {
   private values = 0;
   private readonly ctx: ScalarContext;
   private readonly maxDepth: number;
-  private readonly depthDetail: string;
+  /** maxDepth as given: more than `maxDepth` when the fast-xml-parser reader's own bound is lower. */
+  private readonly requestedDepth: number;
   private readonly maxValues: number;
   private readonly maxStringLength: number;
   private readonly maxNameLength: number;
@@ -118,10 +119,9 @@ class ValueBuilder implements XmlSink {
       dateTime: options.dateTime ?? 'date',
       naiveTimeZone: options.naiveTimeZone ?? 'UTC',
     };
-    const maxDepth = options.maxDepth ?? DEFAULT_DECODE_LIMITS.maxDepth;
-    const capped = options.reader === 'fast-xml-parser' && maxDepth > FAST_XML_PARSER_MAX_DEPTH;
-    this.maxDepth = capped ? FAST_XML_PARSER_MAX_DEPTH : maxDepth;
-    this.depthDetail = depthLimitDetail(maxDepth, capped);
+    this.requestedDepth = options.maxDepth ?? DEFAULT_DECODE_LIMITS.maxDepth;
+    const capped = options.reader === 'fast-xml-parser' && this.requestedDepth > FAST_XML_PARSER_MAX_DEPTH;
+    this.maxDepth = capped ? FAST_XML_PARSER_MAX_DEPTH : this.requestedDepth;
     this.maxValues = options.maxValues ?? DEFAULT_DECODE_LIMITS.maxValues;
     this.maxStringLength = options.maxStringLength ?? DEFAULT_DECODE_LIMITS.maxStringLength;
     this.maxNameLength = options.maxNameLength ?? DEFAULT_DECODE_LIMITS.maxNameLength;
@@ -238,7 +238,7 @@ class ValueBuilder implements XmlSink {
         if (!isBlank(parent.text)) throw this.error('structure', `text and a <${name}> element mixed in one <value>`);
         parent.flag = true;
         if (name === 'array' || name === 'struct') {
-          if (++this.depth > this.maxDepth) throw this.error('limit', this.depthDetail);
+          if (++this.depth > this.maxDepth) throw this.error('limit', depthLimitDetail(this.requestedDepth, this.maxDepth < this.requestedDepth));
           this.push(name === 'array' ? ARRAY : STRUCT, name).container = name === 'array' ? [] : {};
           return;
         }

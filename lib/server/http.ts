@@ -277,7 +277,7 @@ export class HttpLayer {
       }
       if (!wantsDocsPage(x.request)) {
         // GET serves the page to browsers only; a program's GET still gets 405.
-        throw new Refusal(405, `method ${x.request.method ?? ''} not allowed: XML-RPC calls are POST; GET with Accept: text/html shows the documentation page`, { Allow: 'GET, POST' });
+        throw new Refusal(405, `method ${x.request.method ?? ''} not allowed: XML-RPC calls are POST; GET with Accept: text/html shows the documentation page`, { Allow: 'GET, HEAD, POST' });
       }
       // The page lists the methods: it is behind the same authentication as calls.
       this.authenticated(x, () => docsPageHandler(x.request, x.response, dispatcher, docsPage));

@@ -94,8 +94,9 @@ export class XmlRpcServer extends XmlRpcDispatcher {
     });
     // Malformed or too slow requests: reported, a status line, then the socket is closed.
     server.on('clientError', (error: Error & { code?: string }, socket) => {
-      // A reset is the client leaving, not a request we refuse.
-      if (error.code !== 'ECONNRESET') {
+      // A reset, or the connection ending in the middle of a request, is the client leaving,
+      // not a request we refuse.
+      if (error.code !== 'ECONNRESET' && error.code !== 'HPE_INVALID_EOF_STATE') {
         const refusal = clientErrorRefusal(error, settings.headersTimeoutMs, serverOptions.requestTimeout);
         this.http.report(new HttpError(refusal.message, refusal.status, {}, '', { cause: error }));
         if (socket.writable) socket.end(`HTTP/1.1 ${refusal.status} ${refusal.reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);

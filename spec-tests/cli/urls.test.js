@@ -107,6 +107,7 @@ describe('the short form xmlrpc HOST METHOD [ARG...]', () => {
     [['foo', 'not a method'], /^xmlrpc: unknown command "foo"\n/, /Commands:/],
     [['foo', '--nope', 'add'], /^xmlrpc: unknown command "foo"\n/, /Commands:/],
     [['under_score', 'add'], /^xmlrpc: unknown command "under_score"\n/, /Commands:/],
+    [['8080', 'system.listMethods'], /^xmlrpc: unknown command "8080"\n/, /To call a server on port 8080 of this machine: xmlrpc localhost:8080 METHOD/],
   ];
   for (const [args, message, detail] of notCalls) {
     it(`${args.join(' ')}: a usage error, no request`, async () => {

@@ -128,6 +128,30 @@ describe('connection pool', { concurrency: true }, () => {
     }
   });
 
+  test('close() waits for a call in flight; a second close() resolves no earlier than the first', async () => {
+    // The server answers only once both close() calls have been made.
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    const server = await startServer(async (req, res) => {
+      await held;
+      answer(res, 'late');
+    });
+    const c = new Client(server.url());
+    try {
+      const order = [];
+      const call = c.call('slow').then((v) => order.push(`call ${v}`));
+      await once(server.server, 'request');
+      const first = c.close().then(() => order.push('close 1'));
+      const second = c.close().then(() => order.push('close 2'));
+      release();
+      await Promise.all([call, first, second]);
+      assert.deepEqual(order, ['call late', 'close 1', 'close 2']);
+      await assert.rejects(c.call('after'), { code: 'ERR_XMLRPC_NETWORK' });
+    } finally {
+      await server.close();
+    }
+  });
+
   test('the dispatcher option sends through the given undici dispatcher and close() leaves it open', async () => {
     const server = await startServer(rpc({ add: (a, b) => a + b }));
     const agent = new Agent();

@@ -68,15 +68,17 @@ describe('only POST is served', () => {
     assert.equal(ran, 0);
   });
 
-  test('with docsPage, Allow is GET, POST: a browser GET gets the page, a program GET and other methods 405', async () => {
+  test('with docsPage, Allow is GET, HEAD, POST: a browser GET (or HEAD) gets the page, a program GET and other methods 405', async () => {
     const { port } = await start({ docsPage: true });
     const page = await request(port, { method: 'GET', headers: { Accept: 'text/html' } });
     assert.equal(page.status, 200);
     assert.match(page.headers['content-type'], /^text\/html/);
+    const head = await request(port, { method: 'HEAD', headers: { Accept: 'text/html' } });
+    assert.equal(head.status, 200);
     for (const method of OTHER_METHODS) {
       const res = await request(port, { method, headers: { Accept: '*/*' } });
       assert.equal(res.status, 405, method);
-      assert.equal(res.headers.allow, 'GET, POST', method);
+      assert.equal(res.headers.allow, 'GET, HEAD, POST', method);
     }
   });
 });
