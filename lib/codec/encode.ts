@@ -288,7 +288,8 @@ function writeArray(w: Writer, a: readonly unknown[]): void {
 }
 
 // `<member><name>NAME</name>` for the member names seen so far: a struct array repeats a few
-// names thousands of times, and this skips their escape check and the temporary string.
+// names thousands of times, and this skips their escape check and the temporary string. Once
+// full it stays as it is (no eviction): names seen later are escaped each time, as without it.
 const MEMBER_OPENINGS = new Map<string, string>();
 const MEMBER_OPENINGS_MAX = 1024;
 const MEMBER_NAME_CACHED_MAX = 64;
