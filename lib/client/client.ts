@@ -125,7 +125,10 @@ export class Client {
   private decode(response: HttpResponse): XmlRpcValue {
     const contentType = headerText(response.headers['content-type']);
     try {
-      return decodeResponse(bodyForCodec(response.body, contentType), this.decodeOptions);
+      // A document that declares no encoding is read in the charset of the Content-Type (RFC 7303 §3.2).
+      const charset = charsetOf(contentType);
+      const options = charset === undefined ? this.decodeOptions : { ...this.decodeOptions, defaultEncoding: charset };
+      return decodeResponse(response.body, options);
     } catch (error) {
       if (error instanceof DecodeError && error.reason !== 'limit' && isNotXmlRpc(response.body, contentType)) {
         const text = bodyExcerpt(response.body, contentType);
@@ -149,26 +152,6 @@ function describe(value: unknown): string {
 
 function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-/**
- * The body as the codec should get it: bytes, so the codec honours the document's BOM or
- * encoding declaration. A document that declares nothing is read in the charset the
- * Content-Type header names (RFC 7303 §3.2), by adding that declaration for the codec, which
- * owns every charset rule.
- */
-function bodyForCodec(body: Buffer, contentType: string | undefined): Buffer {
-  const charset = charsetOf(contentType);
-  if (charset === undefined || charset === 'utf-8' || charset === 'utf8') return body;
-  const b0 = body[0], b1 = body[1];
-  if ((b0 === 0xef && b1 === 0xbb) || (b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) return body;
-  const head = body.subarray(0, 256).toString('latin1');
-  if (!head.startsWith('<?xml')) {
-    return Buffer.concat([Buffer.from(`<?xml version="1.0" encoding="${charset}"?>`, 'latin1'), body]);
-  }
-  const end = head.indexOf('?>');
-  if (end < 0 || /\sencoding\s*=/.test(head.slice(0, end))) return body;
-  return Buffer.concat([Buffer.from(`${head.slice(0, end)} encoding="${charset}"`, 'latin1'), body.subarray(end)]);
 }
 
 /** A body that is plainly not XML-RPC: a non-XML media type, or an HTML page. */

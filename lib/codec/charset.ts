@@ -142,8 +142,11 @@ function decodeWindows1252(bytes: Uint8Array): string {
   });
 }
 
-/** Decodes a document's bytes to text. */
-export function decodeDocumentBytes(bytes: Uint8Array): DecodedText {
+/**
+ * Decodes a document's bytes to text: by its BOM, else its encoding declaration, else
+ * `defaultEncoding` (the transport's charset), else UTF-8.
+ */
+export function decodeDocumentBytes(bytes: Uint8Array, defaultEncoding?: string): DecodedText {
   const b0 = bytes[0];
   const b1 = bytes[1];
   // UTF-32 BOMs first: FF FE 00 00 would otherwise read as UTF-16LE.
@@ -166,6 +169,9 @@ export function decodeDocumentBytes(bytes: Uint8Array): DecodedText {
   const declared = body[0] === 0x3c && body[1] === 0x3f
     ? declaredEncoding(Buffer.from(body.buffer, body.byteOffset, Math.min(body.length, 256)).toString('latin1'))
     : undefined;
+  if (declared === undefined && !hasUtf8Bom && defaultEncoding !== undefined) {
+    return { text: decodeNamed(defaultEncoding.toLowerCase(), body), mayHoldSurrogates: false };
+  }
   if (declared === undefined || UTF8_NAMES.has(declared)) {
     return { text: decodeUtf8(body, hasUtf8Bom ? 3 : 0), mayHoldSurrogates: false };
   }

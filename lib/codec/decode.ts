@@ -433,7 +433,7 @@ function run(xml: string | Uint8Array, options: DecodeOptions | undefined, expec
     doc = xml;
     surrogates = true;
   } else {
-    const decoded = decodeDocumentBytes(xml);
+    const decoded = decodeDocumentBytes(xml, opts.defaultEncoding);
     doc = decoded.text;
     surrogates = decoded.mayHoldSurrogates;
   }

@@ -42,6 +42,12 @@ export interface DecodeOptions extends Partial<DecodeLimits> {
   naiveTimeZone?: 'UTC' | 'local';
   /** Readers for type elements by tag name (e.g. `'ex:bigdecimal'`), taking precedence over the built-in ones. */
   scalars?: Record<string, ScalarReader>;
+  /**
+   * The encoding of a byte document that has neither a BOM nor an encoding declaration; UTF-8
+   * when not given. This is XML's "external encoding information": the client sets it from the
+   * response's `Content-Type` charset (RFC 7303). Ignored for string input.
+   */
+  defaultEncoding?: string;
 }
 
 /** A user type that the encoder turns into an XML-RPC value (like msgpack's ExtensionCodec). */

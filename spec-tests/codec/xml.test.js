@@ -91,6 +91,18 @@ describe('encodings: UTF-8 by default; the BOM and the declaration decide, bad b
       assert.deepStrictEqual(e.position, { offset: 2 + body.length, line: 2, column: 3 }, order);
     }
   }));
+  it('encodings: defaultEncoding (the transport charset) reads bytes that declare nothing; a BOM or a declaration wins', () => forEachReader((r) => {
+    const bare = response('<string>caf\u00e9</string>').replace('<?xml version="1.0"?>', '');
+    assert.equal(decodeResponse(Buffer.from(bare, 'latin1'), { reader: r, defaultEncoding: 'ISO-8859-1' }), 'caf\u00e9');
+    // A declaration without an encoding declares nothing either.
+    assert.equal(decodeResponse(Buffer.from(response('<string>\u20ac</string>'), 'latin1').map((b) => (b === 0xac ? 0x80 : b)), { reader: r, defaultEncoding: 'windows-1252' }), '\u20ac');
+    const declared = withDeclaration('<?xml version="1.0" encoding="UTF-8"?>', '<string>caf\u00e9</string>');
+    assert.equal(decodeResponse(Buffer.from(declared, 'utf8'), { reader: r, defaultEncoding: 'ISO-8859-1' }), 'caf\u00e9');
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(bare, 'utf8')]);
+    assert.equal(decodeResponse(withBom, { reader: r, defaultEncoding: 'ISO-8859-1' }), 'caf\u00e9');
+    const e = decodeError(() => decodeResponse(Buffer.from(bare, 'latin1'), { reader: r, defaultEncoding: 'x-no-such' }));
+    assert.deepStrictEqual([e.reason, e.xmlKind], ['xml', 'encoding']);
+  }));
   it('encodings: an unknown encoding name → xml error (encoding)', () => forEachReader((r) => {
     const e = decodeError(() => decodeResponse(Buffer.from(withDeclaration('<?xml version="1.0" encoding="x-no-such"?>', 'x')), { reader: r }));
     assert.deepStrictEqual([e.reason, e.xmlKind], ['xml', 'encoding']);
