@@ -34,23 +34,18 @@ class Failure {
   ) {}
 }
 
-/** Adds `key` to a failure passing through; anything else goes on unchanged. */
-function through(e: unknown, key: string | number): unknown {
-  if (e instanceof Failure) {
-    e.keys.push(key);
-    return e;
-  }
-  // The writer recurses once per level: with maxDepth raised far enough, V8's stack runs out
-  // first. That becomes a failure too, so the caller learns where and what to change.
+/** Adds `key` to what is thrown through a container, made a {@link Failure} first if it is not one. */
+function through(e: unknown, key: string | number): Failure {
   const failure = asFailure(e);
   failure.keys.push(key);
   return failure;
 }
 
 /**
- * A failure for an error that did not come from the writer: the stack running out, or
- * application code run while reading the value (a getter, a Proxy trap, a TypeEncoder) throwing.
- * The latter keeps what was thrown as `cause`, so the EncodeError can still say where.
+ * `e` as a failure. An error that did not come from the writer is the stack running out (the
+ * writer recurses once per level, so a maxDepth raised far enough exhausts V8's stack first),
+ * or application code run while reading the value (a getter, a Proxy trap, a TypeEncoder)
+ * throwing; the latter keeps what was thrown as `cause`, so the EncodeError can still say where.
  */
 function asFailure(e: unknown): Failure {
   if (e instanceof Failure) return e;
