@@ -417,6 +417,20 @@ function writeFromTypes(w: Writer, v: unknown): void {
   if (!writeWithTypes(w, v)) throw w.fail(`a ${typeof v} cannot be encoded`);
 }
 
+/**
+ * A value encoded already, written as it is (not exported from the package: only our own code
+ * makes one, from the encoder's output). The server uses it for multicall slots, which it
+ * encodes one by one so that a slot that cannot be encoded becomes a fault in its place.
+ */
+export class EncodedValue {
+  /** `xml` is a `<value>…</value>` fragment that {@link encodeValue} wrote, compact. */
+  constructor(readonly xml: string) {}
+}
+
+function writeEncoded(w: Writer, v: EncodedValue): void {
+  w.out += v.xml;
+}
+
 /** Prototype → writer, for the other objects of the value model (the fast, exact-class path). */
 const OBJECT_WRITERS = new Map<object, WriteFn>([
   [Date.prototype, writeDate],
@@ -425,6 +439,7 @@ const OBJECT_WRITERS = new Map<object, WriteFn>([
   [Map.prototype, writeMap],
   [TypedValue.prototype, writeTyped],
   [XmlRpcDateTime.prototype, writeDateTime],
+  [EncodedValue.prototype, writeEncoded],
 ]);
 
 const DECLARATION = '<?xml version="1.0"?>';

@@ -6,7 +6,7 @@
 import { isPromise } from 'node:util/types';
 import { decodeCall } from '../codec/decode.js';
 import type { MethodCall } from '../codec/decode.js';
-import { encodeFault, encodeResponse, encodeValue } from '../codec/encode.js';
+import { EncodedValue, encodeFault, encodeResponse, encodeValue } from '../codec/encode.js';
 import { messageOf } from '../codec/message.js';
 import type { DecodeOptions, EncodeOptions } from '../codec/options.js';
 import { DecodeError, EncodeError, Fault, TimeoutError } from '../errors.js';
@@ -102,6 +102,8 @@ interface Settings {
 export class XmlRpcDispatcher {
   private readonly methods = new Map<string, RegisteredMethod>();
   private readonly settings: Settings;
+  /** Multicall slots are written into the response as they are: compact, whatever `pretty` says. */
+  private readonly slotEncodeOptions: EncodeOptions;
   /** The options this dispatcher was made with (mounted dispatchers inherit them). */
   readonly options: Readonly<DispatcherOptions>;
 
@@ -119,11 +121,12 @@ export class XmlRpcDispatcher {
       exposeErrorMessages: options.exposeErrorMessages ?? true,
       onError: options.onError,
     };
+    this.slotEncodeOptions = { ...options.encode, pretty: false };
     registerSystemMethods(this, options.system ?? true, {
       maxCalls: options.multicall?.maxCalls ?? 1000,
       parallel: options.multicall?.parallel ?? false,
       callSub: (state, methodName, params) => this.callSub(state, methodName, params),
-      encodeProblem: (state, methodName, value) => this.encodeProblem(state, methodName, value),
+      encodeSlot: (state, methodName, slot) => this.encodeSlot(state, methodName, slot),
     });
   }
 
@@ -345,13 +348,12 @@ export class XmlRpcDispatcher {
   }
 
   /**
-   * Why the value a multicall entry returned cannot be encoded (`value` is its `[result]` slot),
-   * or `undefined`; the error is reported to `onError`.
+   * A multicall entry's `[result]` slot, encoded once (the response writes it as it is), or why
+   * it cannot be encoded; the error is reported to `onError`.
    */
-  private encodeProblem(state: CallState, methodName: string, value: unknown): string | undefined {
+  private encodeSlot(state: CallState, methodName: string, slot: [unknown]): EncodedValue | string {
     try {
-      encodeValue(value, this.settings.encode);
-      return undefined;
+      return new EncodedValue(encodeValue(slot, this.slotEncodeOptions));
     } catch (error) {
       this.notify(error, state.contextFor(methodName));
       return this.unencodable(methodName, error, '[0]');

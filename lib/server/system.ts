@@ -3,6 +3,7 @@
  * getCapabilities and multicall. They are ordinary registered methods: `removeMethod` turns
  * one off, and a user may register their own under the same name.
  */
+import type { EncodedValue } from '../codec/encode.js';
 import { messageOf } from '../codec/message.js';
 import { Fault } from '../errors.js';
 import { isPlainObject } from '../values.js';
@@ -31,8 +32,11 @@ export interface SystemHost {
   readonly parallel: boolean;
   /** Runs a method on behalf of the running call; rejects with a `Fault`. */
   callSub(state: CallState, methodName: string, params: unknown[]): Promise<unknown>;
-  /** Why the `[value]` slot of a call to `methodName` cannot be encoded (reported to `onError`), or `undefined`. */
-  encodeProblem(state: CallState, methodName: string, slot: unknown): string | undefined;
+  /**
+   * The `[value]` slot of a call to `methodName`, encoded (written as it is into the response),
+   * or why it cannot be (a string; the error is reported to `onError`).
+   */
+  encodeSlot(state: CallState, methodName: string, slot: [unknown]): EncodedValue | string;
 }
 
 /** A capability as `system.getCapabilities` reports it. */
@@ -101,7 +105,7 @@ function capabilities(dispatcher: XmlRpcDispatcher, nil: boolean): Record<string
   return result;
 }
 
-type Slot = [unknown] | { faultCode: number | string; faultString: string };
+type Slot = EncodedValue | { faultCode: number | string; faultString: string };
 
 async function multicall(host: SystemHost, calls: unknown[]): Promise<Slot[]> {
   const state = currentState();
@@ -120,10 +124,9 @@ async function multicall(host: SystemHost, calls: unknown[]): Promise<Slot[]> {
     if (methodName === 'system.multicall') return invalid('system.multicall cannot be nested');
     try {
       const value = await host.callSub(state, methodName, params);
-      const slot: Slot = [value === undefined ? null : value];
-      const problem = host.encodeProblem(state, methodName, slot);
-      if (problem !== undefined) return { faultCode: FaultCode.INTERNAL_ERROR, faultString: toXmlSafeText(problem) };
-      return slot;
+      const encoded = host.encodeSlot(state, methodName, [value === undefined ? null : value]);
+      if (typeof encoded === 'string') return { faultCode: FaultCode.INTERNAL_ERROR, faultString: toXmlSafeText(encoded) };
+      return encoded;
     } catch (error) {
       const fault = asFault(error) ?? new Fault(FaultCode.INTERNAL_ERROR, `internal error: ${messageOf(error)}`);
       return { faultCode: fault.faultCode, faultString: toXmlSafeText(fault.faultString) };

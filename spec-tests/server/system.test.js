@@ -1,7 +1,7 @@
 // system.* methods: introspection, capabilities and multicall, all ordinary registered methods.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, Fault, encodeCall, decodeMessage } from '../../dist/index.js';
+import { createServer, Fault, encodeCall, encodeResponse, decodeMessage } from '../../dist/index.js';
 import { deferred } from './support.js';
 
 async function run(server, methodName, params = []) {
@@ -116,6 +116,23 @@ describe('system.multicall', () => {
     assert.equal(result[2].faultCode, -32601);
     assert.equal(result[3].faultCode, -32602);
     assert.deepEqual(result[4], [3]);
+  });
+
+  test('each slot is encoded once: a value that changes as it is read goes out as first read', async () => {
+    const server = makeServer();
+    let reads = 0;
+    server.addMethod('counter', () => ({ get n() { return ++reads; } }));
+    const result = value(await run(server, 'system.multicall', [[{ methodName: 'counter', params: [] }, { methodName: 'calc.add', params: [1, 1] }]]));
+    assert.deepEqual(result, [[{ n: 1 }], [2]]);
+    assert.equal(reads, 1);
+  });
+
+  test('with pretty output the slots are indented with the rest of the document', async () => {
+    const server = makeServer({ encode: { pretty: true } });
+    const xml = await server.dispatch(encodeCall('system.multicall', [[{ methodName: 'calc.add', params: [1, 2] }, { methodName: 'calc.div', params: [1, 0] }]]));
+    assert.deepEqual(value(decodeMessage(xml)), [[3], { faultCode: 20, faultString: 'division by zero' }]);
+    // The same document as the whole result written in one piece.
+    assert.equal(xml, encodeResponse([[3], { faultCode: 20, faultString: 'division by zero' }], { pretty: true }));
   });
 
   test('an empty batch gives an empty array', async () => {
