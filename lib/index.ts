@@ -1,6 +1,6 @@
 /** xmlrpc-ts: the public face. Re-exports only. */
-export * from './values.js';
-export * from './errors.js';
+export * from './core/values.js';
+export * from './core/errors.js';
 export type { DecodeLimits, DecodeOptions, EncodeOptions, ScalarReader, TypeEncoder } from './codec/options.js';
 export { DEFAULT_DECODE_LIMITS } from './codec/options.js';
 export { FAST_XML_PARSER_MAX_DEPTH } from './codec/fxp-reader.js';

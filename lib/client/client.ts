@@ -5,8 +5,8 @@
 import { encodeCall } from '../codec/encode.js';
 import { decodeResponse } from '../codec/decode.js';
 import type { DecodeOptions, EncodeOptions } from '../codec/options.js';
-import { DecodeError, Fault, HttpError } from '../errors.js';
-import { isPlainObject, type XmlRpcValue } from '../values.js';
+import { DecodeError, Fault, HttpError } from '../core/errors.js';
+import { isPlainObject, type XmlRpcValue } from '../core/values.js';
 import type { CallOptions, ClientOptions } from './options.js';
 import { createRemoteApi, type DynamicApi, type RemoteApi, type RemoteApiOptions } from './proxy.js';
 import { bodyExcerpt, charsetOf, flattenHeaders, HttpTransport, summarizeBody, type HttpResponse } from './transport.js';

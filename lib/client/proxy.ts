@@ -3,7 +3,7 @@
  * every property is both a namespace and a callable method. It is never thenable: `then` is
  * undefined at every level, so `await api` or returning it from an async function makes no call.
  */
-import type { XmlRpcValue } from '../values.js';
+import type { XmlRpcValue } from '../core/values.js';
 import type { CallOptions } from './options.js';
 
 /** Property names the proxy keeps for JavaScript itself; call such remote methods with `client.call`. */

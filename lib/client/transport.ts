@@ -10,7 +10,7 @@ import { TextDecoder, promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { EnvHttpProxyAgent, Pool, ProxyAgent, type Dispatcher } from 'undici';
 import { decodeCharset } from '../codec/charset.js';
-import { AbortError, DecodeError, HttpError, NetworkError, TimeoutError } from '../errors.js';
+import { AbortError, DecodeError, HttpError, NetworkError, TimeoutError } from '../core/errors.js';
 import { CookieJar } from './cookies.js';
 import { CLIENT_DEFAULTS, type CallOptions, type ClientOptions, type TlsOptions } from './options.js';
 

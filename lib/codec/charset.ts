@@ -3,7 +3,7 @@
  * spec digest §8.1). Bytes invalid for the encoding are errors, never U+FFFD.
  */
 import { TextDecoder } from 'node:util';
-import { DecodeError, type DocumentPosition } from '../errors.js';
+import { DecodeError, type DocumentPosition } from '../core/errors.js';
 
 /** The decoded text and whether it may hold lone surrogates (only a string input can). */
 export interface DecodedText {

@@ -4,8 +4,8 @@
  * scalar table and the limits, and never recurses, so nesting depth is bounded by a limit,
  * not by the stack.
  */
-import { DecodeError, Fault, type DecodeErrorReason } from '../errors.js';
-import type { XmlRpcStruct, XmlRpcValue } from '../values.js';
+import { DecodeError, Fault, type DecodeErrorReason } from '../core/errors.js';
+import type { XmlRpcStruct, XmlRpcValue } from '../core/values.js';
 import { decodeDocumentBytes } from './charset.js';
 import { DEFAULT_DECODE_LIMITS, type DecodeOptions, type ScalarReader } from './options.js';
 import { FAST_XML_PARSER_MAX_DEPTH, depthLimitDetail, readWithFastXmlParser } from './fxp-reader.js';

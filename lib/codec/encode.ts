@@ -2,10 +2,10 @@
  * Values → XML. The writer builds strings directly (the hot path); `pretty: true` indents
  * the result for people reading documents (see {@link indentXml}).
  */
-import { EncodeError } from '../errors.js';
-import { TypedValue, XmlRpcDateTime } from '../values.js';
+import { EncodeError } from '../core/errors.js';
+import { TypedValue, XmlRpcDateTime } from '../core/values.js';
 import { resolveEncodeOptions, type EncodeOptions, type ResolvedEncodeOptions } from './options.js';
-import { messageOf } from './message.js';
+import { messageOf } from '../core/message.js';
 import { formatDate, formatDouble, formatNonFinite, parseDateTime } from './scalars.js';
 
 const INT32_MIN = -2147483648;

@@ -6,7 +6,7 @@
  * five predefined ones and character references only), DOCTYPE refused before parsing.
  */
 import { XMLParser } from 'fast-xml-parser';
-import { DecodeError } from '../errors.js';
+import { DecodeError } from '../core/errors.js';
 import type { DecodeOptions } from './options.js';
 import { DEFAULT_DECODE_LIMITS } from './options.js';
 import { decodeReferences, normalizeNewlines, positionOf, scanDocument, xmlError, type XmlSink } from './scanner.js';

@@ -2,7 +2,7 @@
  * Options of the codec and their defaults, in one place. docs/values.md and docs/security.md
  * explain each one.
  */
-import type { XmlRpcValue } from '../values.js';
+import type { XmlRpcValue } from '../core/values.js';
 
 /** Safety limits checked while a document is read. */
 export interface DecodeLimits {

@@ -2,7 +2,7 @@
  * The lexical rules of every scalar type, in one place: one table from tag name to reader
  * (decoding) and the formatting helpers the writer uses (encoding). Spec digest §3 and §7.
  */
-import { TypedValue, XmlRpcDateTime, type DateTimeFields, type XmlRpcValue } from '../values.js';
+import { TypedValue, XmlRpcDateTime, type DateTimeFields, type XmlRpcValue } from '../core/values.js';
 
 /** A scalar reader failed: the message says what the text should have been. */
 export class ScalarError extends Error {}

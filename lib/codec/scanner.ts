@@ -4,7 +4,7 @@
  * Iterative, never recursive; DOCTYPE is refused before anything is read from it.
  * It reports elements and text to an {@link XmlSink}; the value builder does the rest.
  */
-import { DecodeError, type DecodeErrorReason, type DocumentPosition } from '../errors.js';
+import { DecodeError, type DecodeErrorReason, type DocumentPosition } from '../core/errors.js';
 
 /** Receives what a reader sees, in document order. Text runs are merged across comments and CDATA. */
 export interface XmlSink {

@@ -2,7 +2,7 @@
  * The fault codes the server sends, after Dan Libby's "Specification for Fault Code
  * Interoperability" (20010516), and the mapping from errors to faults.
  */
-import { DecodeError, Fault } from '../errors.js';
+import { DecodeError, Fault } from '../core/errors.js';
 
 /** Interoperability fault codes (reserved range -32768 … -32000). */
 export const FaultCode = Object.freeze({

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzip, gzip, inflate, inflateRaw } from 'node:zlib';
-import { AbortError, HttpError } from '../errors.js';
+import { AbortError, HttpError } from '../core/errors.js';
 import { CallState } from './context.js';
 import { dispatchNow } from './dispatcher.js';
 import type { XmlRpcDispatcher } from './dispatcher.js';

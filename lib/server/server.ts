@@ -7,7 +7,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { ServerOptions as TlsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { HttpError } from '../errors.js';
+import { HttpError } from '../core/errors.js';
 import { XmlRpcDispatcher } from './dispatcher.js';
 import type { DispatcherOptions } from './dispatcher.js';
 import { HttpLayer, resolveHttpSettings } from './http.js';

@@ -2,7 +2,7 @@
  * Method signatures as the introspection convention has them: arrays of type names, return
  * type first, then one name per parameter. A method may declare several (overloads).
  */
-import { TypedValue, XmlRpcDateTime, isPlainObject } from '../values.js';
+import { TypedValue, XmlRpcDateTime, isPlainObject } from '../core/values.js';
 
 /** A type name a signature may use. */
 export type SignatureType =

@@ -4,9 +4,9 @@
  * one off, and a user may register their own under the same name.
  */
 import type { EncodedValue } from '../codec/encode.js';
-import { messageOf } from '../codec/message.js';
-import { Fault } from '../errors.js';
-import { isPlainObject } from '../values.js';
+import { messageOf } from '../core/message.js';
+import { Fault } from '../core/errors.js';
+import { isPlainObject } from '../core/values.js';
 import type { CallState } from './context.js';
 import { currentState } from './context.js';
 import type { XmlRpcDispatcher } from './dispatcher.js';

@@ -1,0 +1,25 @@
+/**
+ * `xmlrpc-ts/codec`: XML-RPC documents to values and back, on any JavaScript runtime. Loads no
+ * transport, server or HTML builder.
+ */
+export {
+  TypedValue,
+  XmlRpcDateTime,
+  asBase64,
+  asBigDecimal,
+  asBoolean,
+  asDateTime,
+  asDouble,
+  asI8,
+  asInt,
+  asNil,
+  asString,
+} from '../core/values.js';
+export type { DateTimeFields, ScalarTypeName, XmlRpcArray, XmlRpcStruct, XmlRpcValue } from '../core/values.js';
+export { AbortError, DecodeError, EncodeError, Fault, HttpError, NetworkError, TimeoutError } from '../core/errors.js';
+export type { DecodeErrorReason, DocumentPosition } from '../core/errors.js';
+export type { DecodeLimits, DecodeOptions, EncodeOptions, ScalarReader, TypeEncoder } from './options.js';
+export { DEFAULT_DECODE_LIMITS } from './options.js';
+export { encodeCall, encodeResponse, encodeFault, encodeValue } from './encode.js';
+export { decodeCall, decodeResponse, decodeMessage } from './decode.js';
+export type { MethodCall, XmlRpcMessage } from './decode.js';
