@@ -16,7 +16,7 @@ export {
   asString,
 } from '../core/values.js';
 export type { DateTimeFields, ScalarTypeName, XmlRpcArray, XmlRpcStruct, XmlRpcValue } from '../core/values.js';
-export { AbortError, DecodeError, EncodeError, Fault, HttpError, NetworkError, TimeoutError } from '../core/errors.js';
+export { AbortError, DecodeError, EncodeError, Fault, HttpError, NetworkError, OptionError, TimeoutError, XmlRpcError } from '../core/errors.js';
 export type { DecodeErrorReason, DocumentPosition } from '../core/errors.js';
 export type { DecodeLimits, DecodeOptions, EncodeOptions, ScalarReader, TypeEncoder } from './options.js';
 export { DEFAULT_DECODE_LIMITS } from './options.js';

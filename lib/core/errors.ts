@@ -22,10 +22,16 @@ function shortPath(path: string): string {
   return path.length <= 160 ? path : `${path.slice(0, 60)}…(${path.length - 120} characters)…${path.slice(-60)}`;
 }
 
+/** The base of every error this package throws: switch on `code` (stable), or test `instanceof XmlRpcError`. */
+export abstract class XmlRpcError extends Error {
+  /** A stable machine-readable code, `ERR_XMLRPC_…`. */
+  abstract readonly code: string;
+}
+
 /** A fault response: the remote method failed (spec §5). Sent by a server, thrown by a client. */
-export class Fault extends Error {
+export class Fault extends XmlRpcError {
   /** Always `'ERR_XMLRPC_FAULT'`; the remote code is {@link Fault.faultCode}. */
-  readonly code = 'ERR_XMLRPC_FAULT';
+  override readonly code = 'ERR_XMLRPC_FAULT';
   /** The fault code; an integer as the spec says, or the string a non-conforming peer sent. */
   readonly faultCode: number | string;
   /** The fault's message text. */
@@ -54,9 +60,9 @@ export type DecodeErrorReason =
   | 'limit';
 
 /** A document could not be decoded; `reason`, `path` and `position` say why and where. */
-export class DecodeError extends Error {
+export class DecodeError extends XmlRpcError {
   /** Always `'ERR_XMLRPC_DECODE'`. */
-  readonly code = 'ERR_XMLRPC_DECODE';
+  override readonly code = 'ERR_XMLRPC_DECODE';
   /** What kind of problem it is; see {@link DecodeErrorReason}. */
   readonly reason: DecodeErrorReason;
   /** Where in the message, e.g. `params[1][3].id`; `""` at document level. */
@@ -95,9 +101,9 @@ export class DecodeError extends Error {
 }
 
 /** A value could not be encoded; `path` names it, e.g. `params[0].user.photo`. */
-export class EncodeError extends Error {
+export class EncodeError extends XmlRpcError {
   /** Always `'ERR_XMLRPC_ENCODE'`. */
-  readonly code = 'ERR_XMLRPC_ENCODE';
+  override readonly code = 'ERR_XMLRPC_ENCODE';
   /** Where the offending value is, e.g. `params[0].user.photo`; `""` for the top-level value. */
   readonly path: string;
   /** The message without the location suffix. */
@@ -113,9 +119,9 @@ export class EncodeError extends Error {
 }
 
 /** The server answered with an HTTP status other than 200, or a body that is not XML-RPC. */
-export class HttpError extends Error {
+export class HttpError extends XmlRpcError {
   /** Always `'ERR_XMLRPC_HTTP'`. */
-  readonly code = 'ERR_XMLRPC_HTTP';
+  override readonly code = 'ERR_XMLRPC_HTTP';
   /** The HTTP status code; 200 when the status was fine but the body was not XML-RPC or could not be inflated. */
   readonly status: number;
   /** The response headers: lower-case names, repeated ones joined with `, `; `{}` when a server reports a request it refused. */
@@ -134,9 +140,9 @@ export class HttpError extends Error {
 }
 
 /** A time limit passed: `phase` says which one (connect, headers, body, call). */
-export class TimeoutError extends Error {
+export class TimeoutError extends XmlRpcError {
   /** Always `'ERR_XMLRPC_TIMEOUT'`. */
-  readonly code = 'ERR_XMLRPC_TIMEOUT';
+  override readonly code = 'ERR_XMLRPC_TIMEOUT';
   /** Which limit passed: `connectTimeout`, `headersTimeout`, `bodyTimeout` or the whole call's `timeout`. */
   readonly phase: 'connect' | 'headers' | 'body' | 'call';
   /** The limit that passed, in milliseconds. */
@@ -152,9 +158,9 @@ export class TimeoutError extends Error {
 }
 
 /** The call was cancelled through its `AbortSignal`. */
-export class AbortError extends Error {
+export class AbortError extends XmlRpcError {
   /** Always `'ERR_XMLRPC_ABORTED'`. */
-  readonly code = 'ERR_XMLRPC_ABORTED';
+  override readonly code = 'ERR_XMLRPC_ABORTED';
 
   /** `cause` is usually the signal's `reason`. */
   constructor(message = 'XML-RPC call aborted', options?: { cause?: unknown }) {
@@ -164,13 +170,28 @@ export class AbortError extends Error {
 }
 
 /** The connection failed (refused, reset, DNS, TLS); `cause` holds undici's or Node's error. */
-export class NetworkError extends Error {
+export class NetworkError extends XmlRpcError {
   /** Always `'ERR_XMLRPC_NETWORK'`. */
-  readonly code = 'ERR_XMLRPC_NETWORK';
+  override readonly code = 'ERR_XMLRPC_NETWORK';
 
   /** `cause` is the underlying error, when there is one. */
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'NetworkError';
+  }
+}
+
+/** An option had an unknown name, a value of the wrong type, or a value out of its range. */
+export class OptionError extends XmlRpcError {
+  /** Always `'ERR_XMLRPC_INVALID_OPTION'`. */
+  override readonly code = 'ERR_XMLRPC_INVALID_OPTION';
+  /** The option's name as given, with its owner, e.g. `Client options.timeoutMs`. */
+  readonly option: string;
+
+  /** `option` names the option and where it was given; the message says what was wrong. */
+  constructor(option: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OptionError';
+    this.option = option;
   }
 }
