@@ -75,7 +75,7 @@ class Exchange implements Dispatcher.DispatchHandler, SocketUse {
     headers: Record<string, string | string[] | undefined>,
     statusMessage?: string,
   ): void {
-    this.budget.answered();
+    this.budget.renew();
     if (statusCode < 200) return; // 1xx: the real answer follows
     this.responseStarted = true;
     this.status = statusCode;
@@ -244,6 +244,7 @@ export class UndiciTransport implements Transport {
         try {
           return await new Promise<Exchange>((resolve, reject) => {
             current = new Exchange(request.maxResponseBytes, this.budget, resolve, reject);
+            this.budget.renew();
             if (signal.aborted) {
               reject(new AbortError('XML-RPC call aborted', { cause: signal.reason }));
               return;
