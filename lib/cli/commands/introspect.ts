@@ -76,7 +76,7 @@ export const describeCommand: Command = {
         const missing = await missingIntrospection(client);
         if (line.flags.has('json')) output.out(faultJson(help));
         if (missing === undefined) throw help;
-        output.err(`xmlrpc describe: the server offers no introspection (${missing}); ${faultLine(help)}\n`);
+        output.err(`xmlrpc describe: the server offers no introspection: ${missing} (system.methodHelp answered ${faultLine(help)})\n`);
         return ExitCode.fault;
       }
       const description = toDescription(asked as MethodIntrospection);
