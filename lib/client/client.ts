@@ -6,7 +6,7 @@ import { encodeCall } from '../codec/encode.js';
 import { decodeResponse } from '../codec/decode.js';
 import type { DecodeOptions, EncodeOptions } from '../codec/options.js';
 import { DecodeError, Fault, HttpError } from '../core/errors.js';
-import { isPlainObject, type XmlRpcValue } from '../core/values.js';
+import type { XmlRpcValue } from '../core/values.js';
 import type { CallOptions, ClientOptions } from './options.js';
 export type { MulticallCall } from './multicall.js';
 import {
