@@ -51,7 +51,7 @@ describe('a real supervisord', { skip }, () => {
       }
     });
 
-    it('a restart in one request returns every result; the calls ran once', async () => {
+    it('a restart in one request returns every result, in order, a fault in its slot', async () => {
       const client = new Client(daemon.url, { auth: SUPERVISOR_AUTH });
       try {
         const results = await client.multicall([
