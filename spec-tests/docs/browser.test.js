@@ -4,8 +4,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Fault, asDouble } from '../../dist/index.js';
+import { parseArgument } from '../../dist/cli/args.js';
+import { jsonParams } from '../../dist/cli/json.js';
+import { encodeCall } from '../../dist/codec/encode.js';
 import { DOCS_PAGE_CSP } from '../../dist/server/docs-page.js';
 import { browserUnavailable, callFromPage, launchBrowser, startDocsServer } from './support.js';
+
+/** The message (and caret lines) the command line's own readers give for the same input. */
+function cliMessage(read) {
+  try {
+    read();
+  } catch (error) {
+    return [error.message, ...(error.details ?? [])].join('\n');
+  }
+  throw new Error('the command line accepted it');
+}
 
 // Without Chromium or playwright-core the suite is skipped, with the reason as its one line.
 const skip = await browserUnavailable();
@@ -129,23 +142,30 @@ describe('the docs page in Chromium', { skip }, () => {
     assert.equal(divided.value, '2.0');
   });
 
-  it('reports bad arguments before sending, with where the problem is', async () => {
+  it('reports bad arguments before sending, in the words of the command line', async () => {
     const before = received.length;
     const json = await callFromPage(page, 'echo', '[1, {"a": }]');
     assert.equal(json.state, 'error');
     assert.equal(json.status, 'Bad arguments');
-    assert.equal(json.value, 'invalid JSON: unexpected "}" at line 1, column 11');
+    assert.equal(json.value, 'arguments: invalid JSON: expected a value, found "}" at line 1, column 11');
+    assert.equal(json.value, cliMessage(() => jsonParams('[1, {"a": }]', 'arguments')));
     assert.equal(json.request, undefined);
 
     const typed = await callFromPage(page, 'echo', 'i/1\nstruct/{id,i/1}');
     assert.equal(typed.state, 'error');
-    assert.equal(typed.value, 'argument 2, column 11: expected ":" after the member name "id", found ","');
+    assert.equal(typed.value, cliMessage(() => parseArgument('struct/{id,i/1}', { inferTypes: true, sources: {} }, 2)));
+    assert.match(typed.value, /^argument 2: struct\/\{id,i\/1\}: expected ':' after .* at column 11/);
 
     const range = await callFromPage(page, 'echo', '[{"$i8": "9223372036854775808"}]');
-    assert.equal(range.value, 'params[0]: 9223372036854775808 is outside the 64-bit range of <i8>');
+    assert.equal(range.value, cliMessage(() => jsonParams('[{"$i8": "9223372036854775808"}]', 'arguments')));
+    assert.match(range.value, /params\[0\].*9223372036854775808/);
 
     const control = await callFromPage(page, 'echo', '["bell \\u0007"]');
-    assert.equal(control.value, 'params[0]: the character U+0007 cannot be carried by XML; send bytes as base64');
+    assert.equal(control.value, cliMessage(() => encodeCall('echo', ['bell \u0007'])));
+    assert.match(control.value, /U\+0007/);
+
+    const file = await callFromPage(page, 'echo', '@/etc/passwd');
+    assert.match(file.value, /cannot read the file "\/etc\/passwd": a web page cannot read files/);
     assert.equal(received.length, before, 'nothing was sent');
   });
 
@@ -170,8 +190,8 @@ describe('the docs page in Chromium', { skip }, () => {
 
   it('never runs a method name or help text as script', async () => {
     await page.goto(site.url);
-    const section = page.locator('section.method').filter({ has: page.locator('h2', { hasText: 'evil.' }) });
-    assert.equal(await section.locator('h2').textContent(), HOSTILE_NAME);
+    const section = page.locator('section.method').filter({ has: page.locator('h3', { hasText: 'evil.' }) });
+    assert.equal(await section.locator('h3').textContent(), HOSTILE_NAME);
     assert.equal(await section.locator('pre.help').textContent(), HOSTILE_HELP);
     const state = await page.evaluate(() => ({
       pwned: window.__pwned,

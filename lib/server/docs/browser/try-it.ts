@@ -9,13 +9,21 @@
 import { parseArgument, type ArgumentSources } from '../../../cli/args.js';
 import { UsageError } from '../../../cli/flags.js';
 import { jsonParams, valueToJson } from '../../../cli/json.js';
+import { readReceivedDouble } from '../../../cli/lexical.js';
 import { decodeResponse } from '../../../codec/decode.js';
 import { encodeCall } from '../../../codec/encode.js';
+import type { DecodeOptions } from '../../../codec/options.js';
 import { DecodeError, EncodeError, Fault } from '../../../core/errors.js';
 import type { XmlRpcValue } from '../../../core/values.js';
 
 /** The most characters of a value or body the page shows. */
 const SHOW_LIMIT = 200_000;
+
+/**
+ * Decoded as the command line decodes (its CLI_DECODE_OPTIONS, which sits in a Node-only module):
+ * values as sent, so `<double>2.0</double>` shows as `2.0` and date-times as written.
+ */
+const DECODE_AS_CLI: DecodeOptions = { dateTime: 'lossless', scalars: { double: readReceivedDouble } };
 
 /** `@FILE` and `-` name local files and standard input, which a web page cannot read. */
 const NO_FILES: ArgumentSources = {
@@ -109,7 +117,7 @@ async function call(form: HTMLFormElement, out: HTMLElement, button: HTMLButtonE
       return;
     }
     try {
-      report(out, 'ok', `Result (${ms} ms)`, valueToJson(decodeResponse(bytes)), body, shown);
+      report(out, 'ok', `Result (${ms} ms)`, valueToJson(decodeResponse(bytes, DECODE_AS_CLI)), body, shown);
     } catch (error) {
       if (error instanceof Fault) {
         report(out, 'fault', `Fault ${error.faultCode} (${ms} ms)`, `Fault ${error.faultCode}: ${error.faultString}`, body, shown);
