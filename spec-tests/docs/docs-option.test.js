@@ -69,8 +69,9 @@ describe('the docsPage server option', () => {
   });
 
   it('refuses options of the wrong type when the server is made', () => {
-    assert.throws(() => createServer({ docsPage: { title: 1 } }), { name: 'TypeError', message: 'docsPage.title must be a string' });
-    assert.throws(() => createServer({ docsPage: 'yes' }), { name: 'TypeError' });
+    assert.throws(() => createServer({ docsPage: { title: 1 } }), { name: 'OptionError', code: 'ERR_XMLRPC_INVALID_OPTION', message: 'docsPage.title must be a string' });
+    assert.throws(() => createServer({ docsPage: 'yes' }), { name: 'OptionError', option: 'docsPage' });
+    assert.throws(() => createServer({ docsPage: { descripton: 'x' } }), { name: 'OptionError', message: 'docsPage: unknown option "descripton"; did you mean "description"?' });
   });
 });
 

@@ -167,9 +167,11 @@ describe('rendering', () => {
   });
 
   it('refuses options of the wrong type', () => {
-    assert.throws(() => checkDocsPageOptions({ title: 5 }), { name: 'TypeError', message: 'docsPage.title must be a string' });
-    assert.throws(() => checkDocsPageOptions({ description: [] }), { name: 'TypeError', message: 'docsPage.description must be a string' });
-    assert.throws(() => checkDocsPageOptions('yes'), { name: 'TypeError' });
+    const invalid = { name: 'OptionError', code: 'ERR_XMLRPC_INVALID_OPTION' };
+    assert.throws(() => checkDocsPageOptions({ title: 5 }), { ...invalid, option: 'docsPage.title', message: 'docsPage.title must be a string' });
+    assert.throws(() => checkDocsPageOptions({ description: [] }), { ...invalid, message: 'docsPage.description must be a string' });
+    assert.throws(() => checkDocsPageOptions('yes'), { ...invalid, option: 'docsPage' });
+    assert.throws(() => checkDocsPageOptions({ titel: 'T' }), { ...invalid, option: 'docsPage.titel', message: 'docsPage: unknown option "titel"; did you mean "title"?' });
     assert.deepEqual(checkDocsPageOptions(true), {});
   });
 });

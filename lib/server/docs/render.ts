@@ -6,6 +6,8 @@
  * escaped by construction; its script and stylesheet come from the build (page-assets.js), and
  * the CSP allows them by the hashes the build computed. It reads without JavaScript.
  */
+import { OptionError } from '../../core/errors.js';
+import { checkOptionNames } from '../../core/options.js';
 import type { XmlRpcDispatcher } from '../dispatcher.js';
 import type { Signature } from '../signature.js';
 import { PAGE_SCRIPT_HASH, PAGE_STYLE_HASH } from './page-hashes.js';
@@ -290,14 +292,23 @@ export function docsPageInfo(dispatcher: XmlRpcDispatcher, options: DocsPageOpti
   return { title: options.title ?? DEFAULT_TITLE, description: options.description, path, methods: [...own, ...system].map((p) => p.method) };
 }
 
-/** Checks `docsPage` options; throws a `TypeError` naming a bad one. */
+const DOCS_PAGE_OPTION_NAMES: readonly (keyof DocsPageOptions)[] = ['title', 'description'];
+
+/** Checks `docsPage` options; throws an {@link OptionError} naming a bad one (an unknown name with the closest known one). */
 export function checkDocsPageOptions(options: unknown): DocsPageOptions {
   if (options === undefined || options === true) return {};
-  if (typeof options !== 'object' || options === null) throw new TypeError('docsPage must be true, false or { title?, description? }');
-  const { title, description } = options as Record<string, unknown>;
-  if (title !== undefined && typeof title !== 'string') throw new TypeError('docsPage.title must be a string');
-  if (description !== undefined && typeof description !== 'string') throw new TypeError('docsPage.description must be a string');
-  return { title, description } as DocsPageOptions;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new OptionError('docsPage', 'docsPage must be true, false or { title?, description? }');
+  }
+  checkOptionNames('docsPage', options, DOCS_PAGE_OPTION_NAMES);
+  const checked: DocsPageOptions = {};
+  for (const name of DOCS_PAGE_OPTION_NAMES) {
+    const value = (options as Record<string, unknown>)[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') throw new OptionError(`docsPage.${name}`, `docsPage.${name} must be a string`);
+    checked[name] = value;
+  }
+  return checked;
 }
 
 /** The parts of a request {@link wantsDocsPage} reads (a node:http `IncomingMessage` has them). */
