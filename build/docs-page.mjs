@@ -74,4 +74,6 @@ for (const name of ['page-hashes.d.ts', 'page-assets.d.ts']) writeFileSync(join(
 if (process.argv.includes('--report')) {
   const { gzipSync } = await import('node:zlib');
   console.log(`docs page script: ${script.length} bytes minified, ${gzipSync(script).length} gzipped`);
+  const inputs = Object.entries(Object.values(bundled.metafile.outputs)[0].inputs).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput);
+  for (const [path, { bytesInOutput }] of inputs) console.log(`  ${String(bytesInOutput).padStart(6)}  ${path}`);
 }

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { XmlRpcDispatcher } from '../../dist/index.js';
 import { DOCS_PAGE_CSP, checkDocsPageOptions, docsPageInfo, formatSignature, renderDocsPage } from '../../dist/server/docs-page.js';
@@ -164,6 +165,15 @@ describe('rendering', () => {
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', timeout: 30_000 });
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(JSON.parse(run.stdout), { before: false, after: true });
+  });
+
+  it('inlines the bundled page script, within its size budget', async () => {
+    const { PAGE_SCRIPT } = await import('../../dist/server/docs/page-assets.js');
+    const html = await renderDocsPage({ title: 'T', methods: [] });
+    assert.deepEqual(inner(html, 'script'), [PAGE_SCRIPT]);
+    // Minified and gzipped, as a browser receives it with compression; today about 20 kB.
+    const gzipped = gzipSync(PAGE_SCRIPT).length;
+    assert.ok(gzipped <= 24 * 1024, `the page script is ${gzipped} bytes gzipped`);
   });
 
   it('refuses options of the wrong type', () => {

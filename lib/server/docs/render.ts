@@ -316,7 +316,10 @@ export interface DocsPageRequest {
   /** The HTTP method. */
   readonly method?: string | undefined;
   /** The request headers; only `accept` is read. */
-  readonly headers: { readonly accept?: string | undefined };
+  readonly headers: {
+    /** The `Accept` header, if sent. */
+    readonly accept?: string | undefined;
+  };
 }
 
 /**
