@@ -12,6 +12,7 @@ import { multicallCommand } from './commands/multicall.js';
 import { serveCommand } from './commands/serve.js';
 import { formatOptions, nearestName, parseCommandLine, suggest, UsageError } from './flags.js';
 import { ExitCode, reportError, type Output } from './output.js';
+import { safeOutput } from './terminal.js';
 
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -138,7 +139,8 @@ function helpTopic(topic: string | undefined, output: Output): number {
 
 /** Runs the CLI with `argv` (without `node` and the script) and resolves with the exit code. */
 export async function runCli(argv: readonly string[], env: CliEnvironment): Promise<number> {
-  const { output } = env;
+  // Everything printed may carry text from the network: one filter at the way out.
+  const output = safeOutput(env.output);
   const first = argv[0];
   if (first === undefined) {
     output.err(mainHelp());

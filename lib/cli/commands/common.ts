@@ -43,7 +43,7 @@ export const JSON_OPTION: OptionSpec = { name: 'json', help: 'print JSON (tagged
 export const CONNECTION_OPTIONS: readonly OptionSpec[] = [
   { name: 'header', short: 'H', value: "'K: V'", repeat: true, help: 'send this HTTP header (repeatable)' },
   { name: 'user', short: 'u', value: 'USER:PASS', help: 'basic authentication' },
-  { name: 'timeout', value: 'TIME', help: 'give up after TIME (seconds, or 500ms, 2m); default: no limit' },
+  { name: 'timeout', value: 'TIME', help: 'give up after TIME (seconds, or 500ms, 2m; 0: no limit); default: 30s' },
   { name: 'insecure', short: 'k', help: 'do not verify the server\'s TLS certificate' },
   { name: 'ca', value: 'FILE', help: 'trust the CA certificates in this PEM file' },
   { name: 'unix-socket', value: 'PATH', help: 'connect through this Unix domain socket' },
@@ -63,12 +63,16 @@ export function normalizeUrl(text: string): string {
   return text.includes('/') ? `http://${text}` : `http://${text}/RPC2`;
 }
 
-/** Milliseconds from `30`, `30s`, `500ms`, `2m`. */
-export function parseDuration(text: string, option: string): number {
+/** How long a network command waits for its call (or calls) unless `--timeout` says otherwise. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Milliseconds from `30`, `30s`, `500ms`, `2m`; `0` only when `zeroAllowed`. */
+export function parseDuration(text: string, option: string, zeroAllowed = false): number {
   const m = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m)?$/.exec(text.trim());
   if (m === null) throw new UsageError(`${option} takes a duration such as 30, 30s, 500ms or 2m, got ${JSON.stringify(text)}`);
   const factor = m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000;
   const ms = Math.round(Number(m[1]) * factor);
+  if (ms === 0 && zeroAllowed && Number(m[1]) === 0) return 0;
   if (ms <= 0 || !Number.isSafeInteger(ms)) throw new UsageError(`${option} must be more than 0, got ${JSON.stringify(text)}`);
   return ms;
 }
@@ -119,7 +123,8 @@ export function clientOptions(context: Context): ClientOptions {
     options.auth = { username: user.slice(0, colon), password: user.slice(colon + 1) };
   }
   const timeout = optionValue(line, 'timeout');
-  if (timeout !== undefined) options.timeout = parseDuration(timeout, '--timeout');
+  // The client's whole-call limit (0: none).
+  options.timeout = timeout === undefined ? DEFAULT_TIMEOUT_MS : parseDuration(timeout, '--timeout', true);
   const ca = optionValue(line, 'ca');
   if (line.flags.has('insecure') || ca !== undefined) {
     options.tls = {};
@@ -152,8 +157,8 @@ export async function withClient<T>(context: Context, url: string, work: (client
   }
   const trace = context.line.flags.has('trace');
   const tap = trace || context.line.flags.has('xml')
-    ? new WireTap(trace ? (event, exchange) => {
-      const text = event === 'request' ? formatRequest(exchange) : event === 'response' ? formatResponse(exchange) : formatFailure(exchange);
+    ? new WireTap(trace ? async (event, exchange) => {
+      const text = event === 'request' ? await formatRequest(exchange) : event === 'response' ? await formatResponse(exchange) : formatFailure(exchange);
       context.output.err(text);
     } : undefined)
     : undefined;
@@ -161,7 +166,7 @@ export async function withClient<T>(context: Context, url: string, work: (client
   try {
     return await work(client, tap);
   } finally {
-    tap?.stop();
+    await tap?.stop();
     await client.close();
   }
 }

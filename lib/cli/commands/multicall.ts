@@ -58,11 +58,11 @@ export const multicallCommand: Command = {
       try {
         results = await client.multicall(calls);
       } catch (error) {
-        if (line.flags.has('xml')) output.out(rawBody(tap));
+        if (line.flags.has('xml')) output.out(await rawBody(tap));
         throw error;
       }
       const faults = results.filter((r) => r instanceof Fault).length;
-      if (line.flags.has('xml')) output.out(rawBody(tap));
+      if (line.flags.has('xml')) output.out(await rawBody(tap));
       else if (line.flags.has('json')) {
         output.out(valueToJson(results.map((r) => r instanceof Fault ? { fault: { faultCode: r.faultCode, faultString: r.faultString } } : { value: r })) + '\n');
       }
