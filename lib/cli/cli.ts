@@ -2,7 +2,6 @@
  * The command table and the top level: finds the command, parses its options, prints help and
  * the version, runs it, and turns whatever it throws into a message and an exit code.
  */
-import { readFileSync } from 'node:fs';
 import { callCommand } from './commands/call.js';
 import { codegenCommand } from './commands/codegen.js';
 import type { Command, Context } from './commands/common.js';
@@ -13,6 +12,7 @@ import { serveCommand } from './commands/serve.js';
 import { formatOptions, nearestName, parseCommandLine, suggest, UsageError } from './flags.js';
 import { ExitCode, reportError, type Output } from './output.js';
 import { safeOutput } from './terminal.js';
+import { packageVersion, versionLine } from './version.js';
 
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -43,17 +43,6 @@ const JSON_HELP = [
   '  {"$bigdecimal": "1.10"}      an exact decimal, sent as <double>',
   '  {"$struct": {"$i8": 1}}      a struct whose only member looks like a tag',
 ].join('\n');
-
-/** The package version, from the package.json next to dist/. */
-export function packageVersion(): string {
-  try {
-    const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-    const version = (JSON.parse(text) as { version?: unknown }).version;
-    return typeof version === 'string' ? version : 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -149,7 +138,7 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
   if (first === '--help' || first === '-h') return helpTopic(undefined, output);
   if (first === 'help') return helpTopic(argv[1], output);
   if (first === '--version' || first === '-V') {
-    output.out(`xmlrpc-ts ${packageVersion()}\n`);
+    output.out(versionLine());
     return ExitCode.ok;
   }
   if (first.startsWith('-')) {
