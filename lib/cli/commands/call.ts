@@ -52,7 +52,7 @@ function warnJsonLookalikes(context: Context, args: readonly string[]): void {
     } catch {
       return;
     }
-    context.output.err(`xmlrpc: warning: argument ${i + 1} looks like JSON but is sent as a string; to send JSON values, give --json and all parameters as one array, e.g. --json '[${arg.length <= 40 ? arg : '...'}]'\n`);
+    context.output.err(`xmlrpc call: warning: argument ${i + 1} looks like JSON but is sent as a string; to send JSON values, give --json and all parameters as one array, e.g. --json '[${arg.length <= 40 ? arg : '...'}]'\n`);
   });
 }
 
