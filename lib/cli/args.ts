@@ -10,7 +10,7 @@
  * and `struct/{…}` a value ends at `,` `)` or `}`, a member name at `:`, and `\` makes the next
  * character literal (`s/a\,b`). Errors give the argument number and the column.
  */
-import type { XmlRpcValue } from '../index.js';
+import type { XmlRpcValue } from '../core/values.js';
 import { UsageError } from './flags.js';
 import { CONTAINER_TYPES, LexicalError, SCALAR_TYPES, inferUntyped } from './lexical.js';
 

@@ -2,7 +2,8 @@
  * What the CLI prints: values for people (types visible where JSON would hide them), the exit
  * codes, and the one place that turns an error into a message on stderr and an exit code.
  */
-import { DecodeError, EncodeError, Fault, HttpError, NetworkError, TimeoutError, AbortError, TypedValue, XmlRpcDateTime, isPlainObject } from '../index.js';
+import { AbortError, DecodeError, EncodeError, Fault, HttpError, NetworkError, TimeoutError } from '../core/errors.js';
+import { isPlainObject, TypedValue, XmlRpcDateTime } from '../core/values.js';
 import { UsageError } from './flags.js';
 
 /** The documented exit codes. */
@@ -156,6 +157,55 @@ function formatNumber(n: number): string {
 /** The line a fault is reported with. */
 export function faultLine(fault: Fault): string {
   return `Fault ${String(fault.faultCode)}: ${fault.faultString}`;
+}
+
+/**
+ * An {@link Output} that keeps order across asynchronous text: {@link OrderedOutput.errLater}
+ * queues text still being made (a traced body being inflated), and every write after it waits
+ * its turn, so a trace still comes before the result it led to.
+ */
+export class OrderedOutput implements Output {
+  private tail: Promise<void> | undefined;
+
+  constructor(private readonly target: Output) {}
+
+  /** Writes to standard output, after whatever is queued. */
+  out(data: string | Uint8Array): void {
+    this.write(() => this.target.out(data));
+  }
+
+  /** Writes to standard error, after whatever is queued. */
+  err(text: string): void {
+    this.write(() => this.target.err(text));
+  }
+
+  /** Writes `text` to standard error once it is made, in its turn; a failure to make it is dropped. */
+  errLater(text: Promise<string>): void {
+    this.track((this.tail ?? Promise.resolve()).then(() => text).then((t) => this.target.err(t), () => undefined));
+  }
+
+  /** Resolves once everything queued has been written. */
+  async drained(): Promise<void> {
+    while (this.tail !== undefined) await this.tail;
+  }
+
+  private write(write: () => void): void {
+    if (this.tail === undefined) write();
+    else this.track(this.tail.then(write));
+  }
+
+  private track(work: Promise<void>): void {
+    this.tail = work;
+    void work.then(() => {
+      if (this.tail === work) this.tail = undefined;
+    });
+  }
+}
+
+/** Writes text that is still being made to standard error, in order where `output` keeps order. */
+export function errInOrder(output: Output, text: Promise<string>): void {
+  if (output instanceof OrderedOutput) output.errLater(text);
+  else void text.then((t) => output.err(t), () => undefined);
 }
 
 /** Extra lines to print after an error's message (e.g. "try http://…"), by error. */

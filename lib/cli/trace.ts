@@ -39,10 +39,8 @@ export class WireTap {
   readonly exchanges: WireExchange[] = [];
   private readonly byRequest = new WeakMap<object, WireExchange>();
   private readonly handlers: Array<[string, (message: unknown) => void]>;
-  /** The listener's work so far: events are handled one after another, in order. */
-  private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly listener?: (event: WireEvent, exchange: WireExchange) => void | Promise<void>) {
+  constructor(private readonly listener?: (event: WireEvent, exchange: WireExchange) => void) {
     this.handlers = [
       ['undici:request:create', (m) => this.onCreate(m as { request: UndiciRequest })],
       ['undici:request:bodyChunkSent', (m) => this.find(m)?.requestChunks.push(Buffer.from((m as { chunk: Uint8Array }).chunk))],
@@ -59,10 +57,9 @@ export class WireTap {
     for (const [name, handler] of this.handlers) diagnosticsChannel.subscribe(name, handler);
   }
 
-  /** Stops listening; resolves once the listener has handled every event it was given. */
-  async stop(): Promise<void> {
+  /** Stops listening. */
+  stop(): void {
     for (const [name, handler] of this.handlers) diagnosticsChannel.unsubscribe(name, handler);
-    await this.queue;
   }
 
   /** The body of the last response, inflated, or `undefined` when none arrived. */
@@ -77,10 +74,7 @@ export class WireTap {
   }
 
   private emit(event: WireEvent, exchange: WireExchange | undefined): void {
-    const listener = this.listener;
-    if (exchange === undefined || listener === undefined) return;
-    // A failing listener must not stop the ones after it, nor the call.
-    this.queue = this.queue.then(() => listener(event, exchange)).catch(() => undefined);
+    if (exchange !== undefined) this.listener?.(event, exchange);
   }
 
   private onCreate({ request }: { request: UndiciRequest }): void {

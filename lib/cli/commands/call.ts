@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Fault, type XmlRpcValue } from '../../index.js';
+import { Fault } from '../../core/errors.js';
+import type { XmlRpcValue } from '../../core/values.js';
 import { parseArguments } from '../args.js';
 import { UsageError } from '../flags.js';
 import { jsonParams, printJson, valueToJson } from '../json.js';

@@ -4,10 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Client, NetworkError, type ClientOptions, type DecodeOptions } from '../../index.js';
+import { Client, type ClientOptions } from '../../client/index.js';
+import type { DecodeOptions } from '../../codec/index.js';
+import { NetworkError } from '../../core/errors.js';
 import { optionValue, UsageError, type CommandLine, type OptionSpec } from '../flags.js';
 import { readReceivedDouble } from '../lexical.js';
-import { addHint, type Output } from '../output.js';
+import { addHint, errInOrder, type Output } from '../output.js';
 import { formatFailure, formatRequest, formatResponse, WireTap } from '../trace.js';
 
 /** What a command runs with. */
@@ -157,9 +159,10 @@ export async function withClient<T>(context: Context, url: string, work: (client
   }
   const trace = context.line.flags.has('trace');
   const tap = trace || context.line.flags.has('xml')
-    ? new WireTap(trace ? async (event, exchange) => {
-      const text = event === 'request' ? await formatRequest(exchange) : event === 'response' ? await formatResponse(exchange) : formatFailure(exchange);
-      context.output.err(text);
+    ? new WireTap(trace ? (event, exchange) => {
+      // Inflating a body for display is asynchronous; what is printed after it waits its turn.
+      const text = event === 'request' ? formatRequest(exchange) : event === 'response' ? formatResponse(exchange) : Promise.resolve(formatFailure(exchange));
+      errInOrder(context.output, text);
     } : undefined)
     : undefined;
   tap?.start();
@@ -169,7 +172,7 @@ export async function withClient<T>(context: Context, url: string, work: (client
     if (error instanceof NetworkError) hintOtherScheme(error, client.url);
     throw error;
   } finally {
-    await tap?.stop();
+    tap?.stop();
     await client.close();
   }
 }

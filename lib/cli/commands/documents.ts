@@ -2,7 +2,7 @@
  * The offline commands: `encode` (a JSON message to XML-RPC XML) and `decode` (XML-RPC XML to
  * a readable or JSON message), both on standard input/output unless a file is named.
  */
-import { DecodeError, decodeMessage, encodeCall, encodeFault, encodeResponse, type XmlRpcMessage } from '../../index.js';
+import { DecodeError, decodeMessage, encodeCall, encodeFault, encodeResponse, type XmlRpcMessage } from '../../codec/index.js';
 import { UsageError } from '../flags.js';
 import { isJsonObject, JsonInputError, jsonToValue, member, memberNames, parseJson, printJson, scalarOf, valueToJson, type JsonNode } from '../json.js';
 import { ExitCode, printStreamed, writeValue, type Output } from '../output.js';

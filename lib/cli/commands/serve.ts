@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { XmlRpcServer, type MethodHandler, type MethodOptions, type Signature } from '../../index.js';
+import { XmlRpcServer, type MethodHandler, type MethodOptions, type Signature } from '../../server/index.js';
 import { optionValue, UsageError } from '../flags.js';
 import { valueToJson } from '../json.js';
 import { ExitCode } from '../output.js';
