@@ -9,7 +9,7 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from '../../dist/index.js';
-import { FIXTURES, startServe, xmlrpc, xmlrpcJson } from './support.js';
+import { FIXTURES, ROOT, startServe, xmlrpc, xmlrpcJson } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xmlrpc-cli-first-hour-'));
 let echo;
@@ -170,5 +170,40 @@ describe('a URL with the wrong scheme suggests the other one', () => {
     const r = await xmlrpc(['call', `http://127.0.0.1:${port}/RPC2`, 'm']);
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, new RegExp(`try https://127\\.0\\.0\\.1:${port}/RPC2`, 'i'));
+  });
+});
+
+/** The modules `file` imports statically (`import … from '…'` lines), resolved to dist/ paths. */
+function staticImports(file) {
+  const found = [];
+  for (const line of readFileSync(join(ROOT, 'dist/cli', file), 'utf8').split('\n')) {
+    if (!line.startsWith('import ')) continue;
+    const from = line.lastIndexOf(' from ');
+    const specifier = (from < 0 ? line.slice(7) : line.slice(from + 6)).trim().replace(/^['"]|['"];?$/g, '');
+    found.push(specifier.startsWith('./') ? specifier.slice(2) : specifier);
+  }
+  return found;
+}
+
+describe('--version', () => {
+  it('prints the version', async () => {
+    const r = await xmlrpc(['--version']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^xmlrpc-ts \d+\.\d+\.\d+/);
+  });
+
+  it('loads nothing of the library: main.js reaches only version.js and node:fs statically', () => {
+    const seen = new Set();
+    const queue = ['main.js'];
+    while (queue.length > 0 && seen.size < 50) {
+      const file = queue.shift();
+      if (seen.has(file)) continue;
+      seen.add(file);
+      for (const next of staticImports(file)) {
+        if (next.startsWith('node:')) seen.add(next);
+        else queue.push(next);
+      }
+    }
+    assert.deepEqual([...seen].sort(), ['main.js', 'node:fs', 'version.js']);
   });
 });
