@@ -70,6 +70,17 @@ describe('--timeout', () => {
     }
   });
 
+  it('the client the commands make gets 30 s unless --timeout says otherwise', async () => {
+    const { CONNECTION_OPTIONS, clientOptions } = await import('../../dist/cli/commands/common.js');
+    const { parseCommandLine } = await import('../../dist/cli/flags.js');
+    const optionsFor = (argv) => clientOptions({ line: parseCommandLine(argv, CONNECTION_OPTIONS), cwd: dir, version: '0' });
+    // The client's whole-call limit option (its name is the one place to change on a rename).
+    const limit = (options) => options.timeoutMs ?? options.timeout;
+    assert.equal(limit(optionsFor([])), 30_000);
+    assert.equal(limit(optionsFor(['--timeout', '2m'])), 120_000);
+    assert.equal(limit(optionsFor(['--timeout', '0'])), 0);
+  });
+
   it('0 turns the limit off', async () => {
     const r = await xmlrpc(['call', url, 'echo', '1', '--timeout', '0']);
     assert.equal(r.code, 0, r.stderr);
