@@ -2,15 +2,13 @@
  * `xmlrpc serve MODULE`: serves the exported functions and objects of a JavaScript module as
  * XML-RPC methods, introspection and multicall included, until SIGINT or SIGTERM.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { spawnSync } from 'node:child_process';
-import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
-import { basename, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { XmlRpcServer, type MethodHandler, type MethodOptions, type Signature } from '../../server/index.js';
+import { basename } from 'node:path';
+import type { Signature, XmlRpcServer } from '../../server/index.js';
 import { optionValue, UsageError } from '../flags.js';
 import { valueToJson } from '../json.js';
+import { loadModule } from '../module-loader.js';
 import { ExitCode } from '../output.js';
+import { LoggedServer, logRequests } from '../request-log.js';
 import { HELP_OPTION, JSON_OPTION, type Command, type Context } from './common.js';
 
 type AnyFunction = (...args: never[]) => unknown;
@@ -83,105 +81,6 @@ export function registerModule(server: XmlRpcServer, exports: Record<string, unk
       server.addMethod(methodName, fn, describedOf(fn, methodName));
     } else if (typeof value === 'object' && value !== null) {
       addObject(server, value, name === 'default' ? '' : name);
-    }
-  }
-}
-
-async function loadModule(path: string, cwd: string): Promise<Record<string, unknown>> {
-  const file = resolve(cwd, path);
-  const url = pathToFileURL(file).href;
-  try {
-    return await import(url) as Record<string, unknown>;
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(url.replace(/^file:\/\//, ''))) {
-      throw new UsageError(`cannot find the module ${JSON.stringify(path)}`);
-    }
-    if (code === 'ERR_UNKNOWN_FILE_EXTENSION' && /\.[mc]?ts$/.test(file)) {
-      throw new UsageError(`cannot load the TypeScript module ${JSON.stringify(path)}: ${typeScriptHint()}`);
-    }
-    if (error instanceof SyntaxError) {
-      const place = syntaxErrorPlace(file);
-      if (place !== undefined) {
-        throw new UsageError(`cannot load the module ${JSON.stringify(path)}: ${error.message} at line ${place.line}, column ${place.column}`, place.excerpt);
-      }
-    }
-    throw new UsageError(`cannot load the module ${JSON.stringify(path)}: ${(error as Error).message}`);
-  }
-}
-
-/** How to serve a `.ts` module on this Node.js, which does not strip types (or not by default). */
-function typeScriptHint(): string {
-  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  const flagOnly = (major === 22 && minor >= 6) || (major === 23 && minor < 6);
-  const how = flagOnly
-    ? 'run it with NODE_OPTIONS=--experimental-strip-types'
-    : 'use Node.js 22.18 or later (it strips types), compile the module to JavaScript with tsc, or run with a loader (NODE_OPTIONS="--import tsx")';
-  return `Node.js ${process.version} does not load TypeScript by itself; ${how}`;
-}
-
-/**
- * Where a module's syntax error is, from `node --check` (the error of `import()` names no line):
- * its line, column and the line with a caret under the column.
- */
-function syntaxErrorPlace(file: string): { line: number; column: number; excerpt: string[] } | undefined {
-  const result = spawnSync(process.execPath, ['--check', file], { encoding: 'utf8', timeout: 10_000 });
-  // `FILE:LINE`, the source line, then a caret line.
-  const lines = (result.stderr ?? '').split('\n');
-  const at = lines.findIndex((l) => l.startsWith(file + ':'));
-  if (at < 0) return undefined;
-  const line = Number(lines[at]?.slice(file.length + 1));
-  const source = lines[at + 1] ?? '';
-  const caret = lines[at + 2] ?? '';
-  const column = caret.indexOf('^') + 1;
-  if (!Number.isSafeInteger(line) || line < 1 || column < 1) return undefined;
-  const shown = source.length > 120 ? source.slice(Math.max(0, column - 60), column + 60) : source;
-  const offset = source.length > 120 ? Math.max(0, column - 60) : 0;
-  return { line, column, excerpt: [`  ${shown}`, `  ${' '.repeat(column - 1 - offset)}^`] };
-}
-
-/** Requests being answered: what each one called, for its log line. */
-const requestLog = new AsyncLocalStorage<{ methods: string[] }>();
-
-/** A server whose methods note their names in the request log as they run. */
-class LoggedServer extends XmlRpcServer {
-  override addMethod(name: string, handler: MethodHandler, options?: MethodOptions): this {
-    const noted = function (this: unknown, ...params: unknown[]): unknown {
-      requestLog.getStore()?.methods.push(name);
-      return (handler as (...args: unknown[]) => unknown).apply(this, params);
-    };
-    return super.addMethod(name, noted as MethodHandler, options);
-  }
-}
-
-/**
- * Logs each request on `log` once it is answered, like Python's server:
- * `127.0.0.1 [2026-12-04 16:45:30] "POST /RPC2 HTTP/1.1" 200 add 1.2 ms`.
- */
-function logRequests(httpServer: HttpServer, log: (line: string) => void): void {
-  for (const event of ['request', 'checkContinue'] as const) {
-    for (const listener of httpServer.listeners(event) as Array<(request: IncomingMessage, response: ServerResponse) => void>) {
-      httpServer.off(event, listener);
-      httpServer.on(event, (request: IncomingMessage, response: ServerResponse) => {
-        const started = performance.now();
-        const entry = { methods: [] as string[] };
-        const done = (): void => {
-          response.off('finish', done);
-          response.off('close', done);
-          const ms = (performance.now() - started).toFixed(1);
-          const time = new Date().toISOString().slice(0, 19).replace('T', ' ');
-          const methods = entry.methods.length === 0 ? '-' : entry.methods.join(' ');
-          const line = `${request.method ?? '?'} ${request.url ?? '?'} HTTP/${request.httpVersion}`;
-          const status = response.writableFinished ? String(response.statusCode) : `${response.statusCode} (connection closed)`;
-          log(`${request.socket.remoteAddress ?? '-'} [${time}] ${JSON.stringify(line)} ${status} ${methods} ${ms} ms\n`);
-        };
-        response.on('finish', done);
-        response.on('close', done);
-        // enterWith, not run: the body arrives in later events of this connection, and the call
-        // runs from those; the next request on the connection enters its own entry.
-        requestLog.enterWith(entry);
-        listener.call(httpServer, request, response);
-      });
     }
   }
 }
