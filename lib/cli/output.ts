@@ -267,5 +267,7 @@ function causeText(error: Error): string {
   const cause = error.cause as { message?: unknown; code?: unknown } | undefined;
   if (cause === undefined || cause === null || typeof cause.message !== 'string') return '';
   if (error.message.includes(cause.message)) return '';
+  // The client's message names the cause's code when it has already said what the cause means.
+  if (typeof cause.code === 'string' && cause.code !== '' && error.message.includes(cause.code)) return '';
   return ` (${cause.message})`;
 }

@@ -84,13 +84,26 @@ export function httpStatusError(
  */
 export function schemeHint(text: string, display: string): string {
   const secure = display.startsWith('https:');
-  if (secure && /wrong version number|WRONG_VERSION_NUMBER|packet length too long|unknown protocol/i.test(text)) {
-    return `; the server does not speak TLS there: try ${display.replace(/^https:/, 'http:')}`;
-  }
+  if (secure && NOT_TLS.test(text)) return `; the server does not speak TLS there: try ${display.replace(/^https:/, 'http:')}`;
   if (!secure && display.startsWith('http:') && /UND_ERR_SOCKET|other side closed|HPE_INVALID_CONSTANT|Expected HTTP|ECONNRESET|not an HTTP answer/i.test(text)) {
     return `; if the server expects TLS there, try ${display.replace(/^http:/, 'https:')}`;
   }
   return '';
+}
+
+const NOT_TLS = /wrong version number|WRONG_VERSION_NUMBER|packet length too long|unknown protocol/i;
+
+/**
+ * The message of a failed connection or exchange: what happened, the error code, and which scheme
+ * to try when the failure says the scheme is wrong. OpenSSL's record-layer text for a plain-HTTP
+ * answer to a TLS hello is replaced by what it means.
+ */
+export function networkFailureMessage(code: string, message: string, display: string): string {
+  const text = `${code} ${message}`;
+  let what = code === 'UND_ERR_SOCKET' ? 'the server closed the connection before answering' : message;
+  if (display.startsWith('https:') && NOT_TLS.test(text)) what = 'the answer to the TLS handshake is not TLS';
+  const codeNote = code !== '' && !what.includes(code) ? ` (${code})` : '';
+  return `POST ${display} failed: ${what}${codeNote}${schemeHint(text, display)}`;
 }
 
 /** The error for a response over `maxResponseBytes` (a `DecodeError` with reason `limit`). */

@@ -169,40 +169,10 @@ export async function withClient<T>(context: Context, url: string, work: (client
   try {
     return await work(client, tap);
   } catch (error) {
-    if (error instanceof NetworkError) hintOtherScheme(error, client.url);
     throw error;
   } finally {
     tap?.stop();
     await client.close();
-  }
-}
-
-/** The codes and messages, through the `cause` chain, of an error. */
-function causeChain(error: unknown): string[] {
-  const found: string[] = [];
-  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, message } = e as { code?: unknown; message?: unknown };
-    if (typeof code === 'string') found.push(code);
-    if (typeof message === 'string') found.push(message);
-  }
-  return found;
-}
-
-/**
- * When a call failed as a scheme mismatch does (https:// to a plain-HTTP port gets a TLS record
- * error; http:// to a TLS port gets the connection closed unanswered), suggest the other scheme.
- */
-function hintOtherScheme(error: NetworkError, url: string): void {
-  const chain = causeChain(error);
-  const other = url.startsWith('https:') ? 'http:' : 'https:';
-  if (chain.some((text) => text.includes(other + '//'))) return; // the client said so already
-  const otherUrl = other + url.slice(url.indexOf(':') + 1);
-  if (other === 'http:') {
-    if (chain.some((text) => /ERR_SSL_WRONG_VERSION_NUMBER|wrong version number|packet length too long|ERR_SSL_HTTP_REQUEST/i.test(text))) {
-      addHint(error, `The server does not speak TLS on this port: is it plain HTTP? Try ${otherUrl}`);
-    }
-  } else if (chain.some((text) => /UND_ERR_SOCKET|ECONNRESET|closed the connection before answering|other side closed|socket hang up/i.test(text))) {
-    addHint(error, `If the server speaks TLS (HTTPS) on this port, try ${otherUrl}`);
   }
 }
 

@@ -8,7 +8,7 @@
 import { concatBytes } from '../../core/compression.js';
 import { AbortError, DecodeError, NetworkError, TimeoutError } from '../../core/errors.js';
 import type { Endpoint } from '../endpoint.js';
-import { ERROR_BODY_BYTES, errorCode, responseTooLarge, schemeHint } from '../error-prose.js';
+import { ERROR_BODY_BYTES, errorCode, networkFailureMessage, responseTooLarge } from '../error-prose.js';
 import type { ClientSettings, FetchFunction } from '../options.js';
 import type { Transport, TransportRequest, TransportResponse } from '../transport.js';
 
@@ -88,11 +88,7 @@ export class FetchTransport implements Transport {
     const cause = (error as { cause?: unknown } | null)?.cause;
     const code = errorCode(cause) || errorCode(error);
     const detail = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
-    const hint = schemeHint(`${code} ${detail}`, this.endpoint.display);
-    return new NetworkError(
-      `POST ${this.endpoint.display} failed: ${detail}${code !== '' && !detail.includes(code) ? ` (${code})` : ''}${hint}`,
-      { cause: error },
-    );
+    return new NetworkError(networkFailureMessage(code, detail, this.endpoint.display), { cause: error });
   }
 }
 

@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import { EnvHttpProxyAgent, Pool, ProxyAgent, type Dispatcher } from 'undici';
 import { AbortError, DecodeError, HttpError, NetworkError, TimeoutError } from '../../core/errors.js';
 import type { Endpoint } from '../endpoint.js';
-import { ERROR_BODY_BYTES, errorCode, responseTooLarge, schemeHint } from '../error-prose.js';
+import { ERROR_BODY_BYTES, errorCode, networkFailureMessage, responseTooLarge } from '../error-prose.js';
 import type { ClientOptions, ClientSettings, TlsOptions } from '../options.js';
 import type { Transport, TransportRequest, TransportResponse } from '../transport.js';
 import { guardedConnector, ReconnectBudget } from './connector.js';
@@ -297,13 +297,7 @@ export class UndiciTransport implements Transport {
       case 'UND_ERR_DESTROYED':
         return new NetworkError(`The client for ${this.endpoint.display} is closed`, { cause: error });
     }
-    const message = errorMessage(error);
-    const what = code === 'UND_ERR_SOCKET' ? 'the server closed the connection before answering' : message;
-    const hint = schemeHint(`${code} ${message}`, this.endpoint.display);
-    return new NetworkError(
-      `POST ${this.endpoint.display} failed: ${what}${code !== '' && !what.includes(code) ? ` (${code})` : ''}${hint}`,
-      { cause: error },
-    );
+    return new NetworkError(networkFailureMessage(code, errorMessage(error), this.endpoint.display), { cause: error });
   }
 
   /**
