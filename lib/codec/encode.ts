@@ -445,7 +445,14 @@ function finish(body: string, opts: ResolvedEncodeOptions): string {
  * (xmlbuilder2 was measured for this and rejected: it loses `&#13;` and writes `<string/>`.)
  */
 export function indentXml(xml: string): string {
-  const tokens = xml.match(/<[^>]*>|[^<]+/g) ?? [];
+  const tokens: string[] = [];
+  // Tags and the text between them, by indexOf: our own output, but a regex here was quadratic.
+  for (let i = 0; i < xml.length; ) {
+    const end = xml.charCodeAt(i) === 60 ? xml.indexOf('>', i) + 1 : xml.indexOf('<', i);
+    const stop = end <= 0 ? xml.length : end;
+    tokens.push(xml.slice(i, stop));
+    i = stop;
+  }
   let out = '';
   let depth = 0;
   let inline = false; // the last token opened a leaf or was text: the end tag stays on its line
