@@ -119,45 +119,57 @@ export const DEFAULT_ENCODE_OPTIONS: Readonly<ResolvedEncodeOptions> = Object.fr
   types: Object.freeze([]) as readonly TypeEncoder[],
 });
 
-const DECODE_OPTION_NAMES: readonly string[] = [
-  ...Object.keys(DEFAULT_DECODE_LIMITS), 'reader', 'i8', 'oversizeInt', 'dateTime', 'naiveTimeZone', 'scalars', 'defaultEncoding',
-];
-const ENCODE_OPTION_NAMES: readonly string[] = Object.keys(DEFAULT_ENCODE_OPTIONS);
+/**
+ * What each option may be: a list of choices, `0` for an integer ≥ 0, or a check of its own
+ * (true when the value is fine) with what it should be. One table per side, read by one checker.
+ */
+type OptionRule = readonly unknown[] | 0 | [(value: unknown) => boolean, string];
+const isFunctionTable = (v: unknown): boolean => typeof v === 'object' && v !== null && Object.values(v).every((f) => typeof f === 'function');
+const isTypeEncoders = (v: unknown): boolean =>
+  Array.isArray(v) && v.every((t) => typeof (t as TypeEncoder | null)?.match === 'function' && typeof (t as TypeEncoder).encode === 'function');
+const BOOLEAN = [true, false];
+const ZONES = ['UTC', 'local'];
+
+const DECODE_RULES: Record<string, OptionRule> = {
+  maxDocumentBytes: 0, maxDepth: 0, maxValues: 0, maxStringLength: 0, maxNameLength: 0, maxXmlNameLength: 0,
+  reader: ['scanner', 'fast-xml-parser'],
+  i8: ['bigint', 'number'],
+  oversizeInt: ['i8', 'error'],
+  dateTime: ['date', 'lossless'],
+  naiveTimeZone: ZONES,
+  scalars: [isFunctionTable, 'an object of functions (tag name → reader)'],
+  defaultEncoding: [(v) => typeof v === 'string', 'a string (an encoding name)'],
+};
+
+const ENCODE_RULES: Record<string, OptionRule> = {
+  largeIntegers: ['error', 'i8', 'double'],
+  allowNonFinite: BOOLEAN, allowNil: BOOLEAN, pretty: BOOLEAN, declaration: BOOLEAN,
+  dateTimeZone: ZONES,
+  maxDepth: 0,
+  types: [isTypeEncoders, 'an array of TypeEncoders ({ match, encode })'],
+};
+
+function checkOptions(owner: string, options: unknown, rules: Record<string, OptionRule>): void {
+  if (options === undefined) return;
+  checkOptionNames(owner, options, Object.keys(rules));
+  for (const [name, value] of Object.entries(options as Record<string, unknown>)) {
+    const rule = rules[name]!;
+    if (rule === 0) checkInteger(owner, name, value, 0);
+    else if (typeof rule[0] !== 'function') checkChoice(owner, name, value, rule);
+    else if (value !== undefined && !(rule[0] as (value: unknown) => boolean)(value)) {
+      throw new OptionError(`${owner}.${name}`, `${owner}.${name} must be ${String(rule[1])}`);
+    }
+  }
+}
 
 /** Refuses decode options with an unknown name or a bad value ({@link OptionError}); `owner` names them in messages. */
 export function checkDecodeOptions(options: unknown, owner = 'decode options'): void {
-  if (options === undefined) return;
-  checkOptionNames(owner, options, DECODE_OPTION_NAMES);
-  const o = options as Record<string, unknown>;
-  for (const name of Object.keys(DEFAULT_DECODE_LIMITS)) checkInteger(owner, name, o[name], 0);
-  checkChoice(owner, 'reader', o['reader'], ['scanner', 'fast-xml-parser']);
-  checkChoice(owner, 'i8', o['i8'], ['bigint', 'number']);
-  checkChoice(owner, 'oversizeInt', o['oversizeInt'], ['i8', 'error']);
-  checkChoice(owner, 'dateTime', o['dateTime'], ['date', 'lossless']);
-  checkChoice(owner, 'naiveTimeZone', o['naiveTimeZone'], ['UTC', 'local']);
-  const scalars = o['scalars'];
-  if (scalars !== undefined && (scalars === null || typeof scalars !== 'object' || Object.values(scalars).some((f) => typeof f !== 'function'))) {
-    throw new OptionError(`${owner}.scalars`, `${owner}.scalars must be an object of functions (tag name → reader)`);
-  }
-  const encoding = o['defaultEncoding'];
-  if (encoding !== undefined && typeof encoding !== 'string') {
-    throw new OptionError(`${owner}.defaultEncoding`, `${owner}.defaultEncoding must be a string (an encoding name)`);
-  }
+  checkOptions(owner, options, DECODE_RULES);
 }
 
 /** Refuses encode options with an unknown name or a bad value ({@link OptionError}). */
 export function checkEncodeOptions(options: unknown, owner = 'encode options'): void {
-  if (options === undefined) return;
-  checkOptionNames(owner, options, ENCODE_OPTION_NAMES);
-  const o = options as Record<string, unknown>;
-  checkChoice(owner, 'largeIntegers', o['largeIntegers'], ['error', 'i8', 'double']);
-  checkChoice(owner, 'dateTimeZone', o['dateTimeZone'], ['UTC', 'local']);
-  for (const name of ['allowNonFinite', 'allowNil', 'pretty', 'declaration']) checkChoice(owner, name, o[name], [true, false]);
-  checkInteger(owner, 'maxDepth', o['maxDepth'], 0);
-  const types = o['types'];
-  if (types !== undefined && (!Array.isArray(types) || types.some((t) => typeof (t as TypeEncoder | null)?.match !== 'function' || typeof (t as TypeEncoder).encode !== 'function'))) {
-    throw new OptionError(`${owner}.types`, `${owner}.types must be an array of TypeEncoders ({ match, encode })`);
-  }
+  checkOptions(owner, options, ENCODE_RULES);
 }
 
 /**

@@ -130,9 +130,17 @@ for (let c = 0; c < 128; c++) {
 }
 
 // XML 1.0 §2.3 NameStartChar / NameChar beyond ASCII (U+00A0, U+3000 and other spaces are not).
-// Written out as literals so the ReDoS check (spec-tests/core/regex.test.js) can read them.
+// XML 1.0 §2.3 NameStartChar beyond ASCII, and the few NameChars added to it. Literals, so the
+// ReDoS check (spec-tests/core/regex.test.js) can read them.
 const NON_ASCII_NAME_START_RE = /^[\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\u{10000}-\u{EFFFF}]/u;
-const NON_ASCII_NAME_CHAR_RE = /^[\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\u{10000}-\u{EFFFF}\u00B7\u0300-\u036F\u203F-\u2040]/u;
+const NON_ASCII_NAME_CHAR_RE = /^[\u00B7\u0300-\u036F\u203F-\u2040]/;
+
+/** The length of the non-ASCII name character at `i` (a surrogate pair is two), or 0 when there is none. */
+function nonAsciiNameChar(doc: string, i: number, start: boolean): number {
+  const m = NON_ASCII_NAME_START_RE.exec(doc.slice(i, i + 2));
+  if (m !== null) return m[0].length;
+  return !start && NON_ASCII_NAME_CHAR_RE.test(doc.slice(i, i + 1)) ? 1 : 0;
+}
 
 /**
  * The end of the name at `pos` (`pos` itself when none starts there). It reads at most
@@ -146,9 +154,9 @@ function nameEnd(doc: string, pos: number, limit: number): number {
     if (NAME_START[first] !== 1) return pos;
     i = pos + 1;
   } else {
-    const m = NON_ASCII_NAME_START_RE.exec(doc.slice(pos, pos + 2));
-    if (m === null) return pos;
-    i = pos + m[0].length;
+    const n = nonAsciiNameChar(doc, pos, true);
+    if (n === 0) return pos;
+    i = pos + n;
   }
   while (i < len) {
     const c = doc.charCodeAt(i);
@@ -156,9 +164,9 @@ function nameEnd(doc: string, pos: number, limit: number): number {
       if (NAME_CHAR[c] === 0) break;
       i++;
     } else {
-      const m = NON_ASCII_NAME_CHAR_RE.exec(doc.slice(i, i + 2));
-      if (m === null) break;
-      i += m[0].length;
+      const n = nonAsciiNameChar(doc, i, false);
+      if (n === 0) break;
+      i += n;
     }
   }
   return i;
