@@ -146,7 +146,8 @@ class Writer {
         throw this.fail(`a lone surrogate U+${c.toString(16).toUpperCase()} at index ${i} is not a character`);
       } else if (c >= 0xdc00 && c <= 0xdfff) {
         throw this.fail(`a lone surrogate U+${c.toString(16).toUpperCase()} at index ${i} is not a character`);
-      } else if (!isXmlChar(c)) {
+      } else if (c >= 0xfffe) {
+        // U+FFFE/U+FFFF, the only non-characters (by isXmlChar) a code unit can still be here.
         throw this.fail(`the character U+${c.toString(16).toUpperCase()} at index ${i} is not allowed in XML`);
       }
       if (rep !== undefined) {
