@@ -8,7 +8,7 @@ export {
 } from './codec/index.js';
 export type {
   DateTimeFields, ScalarTypeName, XmlRpcArray, XmlRpcStruct, XmlRpcValue, DecodeErrorReason, DocumentPosition,
-  DecodeLimits, DecodeOptions, EncodeOptions, ScalarReader, TypeEncoder, MethodCall, XmlRpcMessage,
+  DecodeLimits, DecodeOptions, EncodeOptions, ResolvedEncodeOptions, ScalarReader, TypeEncoder, MethodCall, XmlRpcMessage,
 } from './codec/index.js';
 export * from './server/index.js';
 export * from './client/index.js';

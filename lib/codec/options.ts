@@ -95,15 +95,23 @@ export interface EncodeOptions {
   types?: TypeEncoder[];
 }
 
-/** Resolved encode options. */
+/** Encode options with every default filled in (the shape of {@link DEFAULT_ENCODE_OPTIONS}). */
 export interface ResolvedEncodeOptions {
+  /** See {@link EncodeOptions.largeIntegers}. */
   largeIntegers: 'error' | 'i8' | 'double';
+  /** See {@link EncodeOptions.allowNonFinite}. */
   allowNonFinite: boolean;
+  /** See {@link EncodeOptions.allowNil}. */
   allowNil: boolean;
+  /** See {@link EncodeOptions.dateTimeZone}. */
   dateTimeZone: 'UTC' | 'local';
+  /** See {@link EncodeOptions.maxDepth}. */
   maxDepth: number;
+  /** See {@link EncodeOptions.pretty}. */
   pretty: boolean;
+  /** See {@link EncodeOptions.declaration}. */
   declaration: boolean;
+  /** See {@link EncodeOptions.types}. */
   types: readonly TypeEncoder[];
 }
 
