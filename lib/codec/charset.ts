@@ -18,6 +18,16 @@ function declaredEncoding(head: string): string | undefined {
   return declaredEncodingOf(head)?.toLowerCase();
 }
 
+/**
+ * The bytes of an XML declaration up to its first `>` (within the scanner's window) as text: it is
+ * ASCII in every ASCII-compatible encoding, and a few dozen bytes need no decoder.
+ */
+function declarationHead(body: Uint8Array): string {
+  const window = body.subarray(0, DECLARATION_WINDOW);
+  const gt = window.indexOf(0x3e);
+  return String.fromCharCode.apply(null, window.subarray(0, gt < 0 ? window.length : gt + 1) as unknown as number[]);
+}
+
 /** Bytes as Latin-1 text (each byte one character), without Buffer. */
 function latin1(bytes: Uint8Array): string {
   let ascii = true;
@@ -183,7 +193,7 @@ export function decodeDocumentBytes(bytes: Uint8Array, defaultEncoding?: string)
   const body = hasUtf8Bom ? bytes.subarray(3) : bytes;
   // The declaration is ASCII in every ASCII-compatible encoding.
   const declared = body[0] === 0x3c && body[1] === 0x3f
-    ? declaredEncoding(latin1(body.subarray(0, DECLARATION_WINDOW)))
+    ? declaredEncoding(declarationHead(body))
     : undefined;
   if (declared === undefined && !hasUtf8Bom && defaultEncoding !== undefined) {
     return { text: decodeNamed(defaultEncoding.toLowerCase(), body), mayHoldSurrogates: false };

@@ -172,6 +172,18 @@ function nameEnd(doc: string, pos: number, limit: number): number {
   return i;
 }
 
+/**
+ * The end of the name at `at`, refusing one longer than `limit`. A plain function, not a closure
+ * in scanDocument: a closure over `doc` would put it in a context object for the whole hot loop.
+ */
+function boundedNameEnd(doc: string, at: number, limit: number): number {
+  const end = nameEnd(doc, at, limit);
+  if (end - at > limit) {
+    throw xmlError(doc, at, `an element or attribute name longer than ${limit} characters (maxXmlNameLength)`, 'limit');
+  }
+  return end;
+}
+
 // XML-RPC's own element names, by length: a start tag among them costs no new string.
 const KNOWN_NAMES: string[][] = [];
 for (const n of ['methodCall', 'methodName', 'methodResponse', 'params', 'param', 'value', 'fault', 'struct', 'member',
@@ -254,14 +266,6 @@ export function declarationLength(doc: string, start: number): number {
  */
 export function scanDocument(doc: string, sink: XmlSink, start = 0, maxXmlNameLength = DEFAULT_DECODE_LIMITS.maxXmlNameLength): void {
   const len = doc.length;
-  /** The end of the name at `at`, refusing one longer than the limit. */
-  const nameEndAt = (at: number): number => {
-    const end = nameEnd(doc, at, maxXmlNameLength);
-    if (end - at > maxXmlNameLength) {
-      throw xmlError(doc, at, `an element or attribute name longer than ${maxXmlNameLength} characters (maxXmlNameLength)`, 'limit');
-    }
-    return end;
-  };
   let pos = start + declarationLength(doc, start);
   const open: string[] = [];
   let rootDone = false;
@@ -298,7 +302,7 @@ export function scanDocument(doc: string, sink: XmlSink, start = 0, maxXmlNameLe
         name = expected;
         close = nameStart + expected.length;
       } else {
-        const nEnd = nameEndAt(nameStart);
+        const nEnd = boundedNameEnd(doc, nameStart, maxXmlNameLength);
         name = doc.slice(nameStart, nEnd);
         close = skipSpace(doc, nEnd);
         if (name === '' || doc.charCodeAt(close) !== 62) throw xmlError(doc, lt, 'malformed end tag');
@@ -340,7 +344,7 @@ export function scanDocument(doc: string, sink: XmlSink, start = 0, maxXmlNameLe
     }
 
     if (c === 63 /* ? */) {
-      const nEnd = nameEndAt(lt + 2);
+      const nEnd = boundedNameEnd(doc, lt + 2, maxXmlNameLength);
       const target = doc.slice(lt + 2, nEnd);
       if (target === '') throw xmlError(doc, lt, 'processing instruction without a target');
       if (target.toLowerCase() === 'xml') {
@@ -355,7 +359,7 @@ export function scanDocument(doc: string, sink: XmlSink, start = 0, maxXmlNameLe
 
     // Start tag.
     const nameStart = lt + 1;
-    const nEnd = nameEndAt(nameStart);
+    const nEnd = boundedNameEnd(doc, nameStart, maxXmlNameLength);
     if (nEnd === nameStart) throw xmlError(doc, lt, 'a raw "<" must be written as &lt;');
     if (rootDone) throw xmlError(doc, lt, 'a second root element');
     const name = knownName(doc, nameStart, nEnd) ?? doc.slice(nameStart, nEnd);
@@ -380,7 +384,7 @@ export function scanDocument(doc: string, sink: XmlSink, start = 0, maxXmlNameLe
       if (Number.isNaN(ch)) throw xmlError(doc, lt, `unterminated start tag <${cut(name)}`);
       if (pos === before) throw xmlError(doc, pos, `malformed start tag <${cut(name)}>`);
       // An attribute: XML-RPC defines none, so it is checked for well-formedness and ignored.
-      const aEnd = nameEndAt(pos);
+      const aEnd = boundedNameEnd(doc, pos, maxXmlNameLength);
       if (aEnd === pos) throw xmlError(doc, pos, `malformed attribute in <${cut(name)}>`);
       const attr = doc.slice(pos, aEnd);
       attrNames ??= new Set();
