@@ -15,7 +15,7 @@ import { build } from 'esbuild';
 const ENTRY = fileURLToPath(new URL('../../lib/codec/index.ts', import.meta.url));
 /**
  * Gzipped bytes of what a browser loads at import. The issue's target is 15 kB; the codec is at
- * 16.5 kB today (the Buffer-free base64, Latin-1 and option checks added 2.5 kB to 14.5 kB), so
+ * 16.6 kB today (the Buffer-free base64, Latin-1 and option checks added 2 kB to the 14.5 kB before), so
  * this guards against growth until the rest is won back.
  */
 const BUDGET_BYTES = 17_000;
