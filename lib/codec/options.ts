@@ -1,7 +1,10 @@
 /**
- * Options of the codec and their defaults, in one place. docs/values.md and docs/security.md
- * explain each one.
+ * Options of the codec and their defaults, in one place, and their one check (unknown names are
+ * refused with the closest known name suggested). docs/values.md and docs/security.md explain
+ * each one.
  */
+import { checkChoice, checkInteger, checkOptionNames } from '../core/options.js';
+import { OptionError } from '../core/errors.js';
 import type { XmlRpcValue } from '../core/values.js';
 
 /** Safety limits checked while a document is read. */
@@ -16,6 +19,8 @@ export interface DecodeLimits {
   maxStringLength: number;
   /** Longest method name or struct member name, in characters. Default 4,096. */
   maxNameLength: number;
+  /** Longest XML element or attribute name, in characters. Default 256 (XML-RPC's own are at most 16). */
+  maxXmlNameLength: number;
 }
 
 /** The decoder's limits when none are given (docs/security.md lists them). */
@@ -25,6 +30,7 @@ export const DEFAULT_DECODE_LIMITS: Readonly<DecodeLimits> = Object.freeze({
   maxValues: 1_000_000,
   maxStringLength: 16 * 1024 * 1024,
   maxNameLength: 4096,
+  maxXmlNameLength: 256,
 });
 
 /** A custom scalar reader: the element's text in, the value out (throw to reject it). */
@@ -32,10 +38,18 @@ export type ScalarReader = (text: string) => XmlRpcValue;
 
 /** How documents are read. */
 export interface DecodeOptions extends Partial<DecodeLimits> {
-  /** `'scanner'` (default, fast) or `'fast-xml-parser'` (the independent second reader). */
+  /**
+   * `'scanner'` (default, fast) or `'fast-xml-parser'` (the independent second reader, loaded
+   * on demand: `await loadFastXmlParser()` once before decoding with it).
+   */
   reader?: 'scanner' | 'fast-xml-parser';
-  /** `<i8>`, `ex:i8`, `ex:biginteger`: `'bigint'` (default, lossless) or `'number'` when safe (bigint beyond 2^53). */
+  /** `<i8>`, `ex:i8`, `ex:biginteger`, oversize `<int>`: `'bigint'` (default, lossless) or `'number'` when safe (bigint beyond 2^53). */
   i8?: 'bigint' | 'number';
+  /**
+   * `<int>`/`<i4>` beyond int32 but within 64 bits, as Ruby sends: `'i8'` (default) reads it like
+   * `<i8>`, as Python does; `'error'` refuses it, as the spec says.
+   */
+  oversizeInt?: 'i8' | 'error';
   /** `<dateTime.iso8601>`: `'date'` (default) gives `Date`; `'lossless'` gives `XmlRpcDateTime`. */
   dateTime?: 'date' | 'lossless';
   /** How a naive date-time (no zone, the spec's form) becomes a `Date`: `'UTC'` (default) or `'local'`. */
@@ -60,7 +74,10 @@ export interface TypeEncoder<T = unknown> {
 
 /** How values are written. */
 export interface EncodeOptions {
-  /** Integers outside int32 given as `number`: `'error'` (default, as Python), `'i8'` or `'double'`. */
+  /**
+   * Safe integers outside int32 given as `number`: `'i8'` (default; Python, xmlrpc-c, Perl, Ruby
+   * and Java read it), `'double'`, or `'error'` (Python's own choice).
+   */
   largeIntegers?: 'error' | 'i8' | 'double';
   /** NaN and ±Infinity: refused (default) or written in Python's spelling (`nan`, `inf`, `-inf`). */
   allowNonFinite?: boolean;
@@ -78,27 +95,118 @@ export interface EncodeOptions {
   types?: TypeEncoder[];
 }
 
-/** Resolved encode options. */
+/** Encode options with every default filled in (the shape of {@link DEFAULT_ENCODE_OPTIONS}). */
 export interface ResolvedEncodeOptions {
+  /** See {@link EncodeOptions.largeIntegers}. */
   largeIntegers: 'error' | 'i8' | 'double';
+  /** See {@link EncodeOptions.allowNonFinite}. */
   allowNonFinite: boolean;
+  /** See {@link EncodeOptions.allowNil}. */
   allowNil: boolean;
+  /** See {@link EncodeOptions.dateTimeZone}. */
   dateTimeZone: 'UTC' | 'local';
+  /** See {@link EncodeOptions.maxDepth}. */
   maxDepth: number;
+  /** See {@link EncodeOptions.pretty}. */
   pretty: boolean;
+  /** See {@link EncodeOptions.declaration}. */
   declaration: boolean;
-  types: TypeEncoder[];
+  /** See {@link EncodeOptions.types}. */
+  types: readonly TypeEncoder[];
 }
 
+/** The encoder's options when none are given. */
+export const DEFAULT_ENCODE_OPTIONS: Readonly<ResolvedEncodeOptions> = Object.freeze({
+  largeIntegers: 'i8',
+  allowNonFinite: false,
+  allowNil: true,
+  dateTimeZone: 'UTC',
+  maxDepth: 1000,
+  pretty: false,
+  declaration: true,
+  types: Object.freeze([]) as readonly TypeEncoder[],
+});
+
+/**
+ * What each option may be: a list of choices, `0` for an integer ≥ 0, or a check of its own
+ * (true when the value is fine) with what it should be. One table per side, read by one checker.
+ */
+type OptionRule = readonly unknown[] | 0 | [(value: unknown) => boolean, string];
+const isFunctionTable = (v: unknown): boolean => typeof v === 'object' && v !== null && Object.values(v).every((f) => typeof f === 'function');
+const isTypeEncoders = (v: unknown): boolean =>
+  Array.isArray(v) && v.every((t) => typeof (t as TypeEncoder | null)?.match === 'function' && typeof (t as TypeEncoder).encode === 'function');
+const BOOLEAN = [true, false];
+const ZONES = ['UTC', 'local'];
+
+const DECODE_RULES: Record<string, OptionRule> = {
+  maxDocumentBytes: 0, maxDepth: 0, maxValues: 0, maxStringLength: 0, maxNameLength: 0, maxXmlNameLength: 0,
+  reader: ['scanner', 'fast-xml-parser'],
+  i8: ['bigint', 'number'],
+  oversizeInt: ['i8', 'error'],
+  dateTime: ['date', 'lossless'],
+  naiveTimeZone: ZONES,
+  scalars: [isFunctionTable, 'an object of functions (tag name → reader)'],
+  defaultEncoding: [(v) => typeof v === 'string', 'a string (an encoding name)'],
+};
+
+const ENCODE_RULES: Record<string, OptionRule> = {
+  largeIntegers: ['error', 'i8', 'double'],
+  allowNonFinite: BOOLEAN, allowNil: BOOLEAN, pretty: BOOLEAN, declaration: BOOLEAN,
+  dateTimeZone: ZONES,
+  maxDepth: 0,
+  types: [isTypeEncoders, 'an array of TypeEncoders ({ match, encode })'],
+};
+
+function checkOptions(owner: string, options: unknown, rules: Record<string, OptionRule>): void {
+  if (options === undefined) return;
+  checkOptionNames(owner, options, Object.keys(rules));
+  for (const [name, value] of Object.entries(options as Record<string, unknown>)) {
+    const rule = rules[name]!;
+    if (rule === 0) checkInteger(owner, name, value, 0);
+    else if (typeof rule[0] !== 'function') checkChoice(owner, name, value, rule);
+    else if (value !== undefined && !(rule[0] as (value: unknown) => boolean)(value)) {
+      throw new OptionError(`${owner}.${name}`, `${owner}.${name} must be ${String(rule[1])}`);
+    }
+  }
+}
+
+/** Refuses decode options with an unknown name or a bad value ({@link OptionError}); `owner` names them in messages. */
+export function checkDecodeOptions(options: unknown, owner = 'decode options'): void {
+  checkOptions(owner, options, DECODE_RULES);
+}
+
+/** Refuses encode options with an unknown name or a bad value ({@link OptionError}). */
+export function checkEncodeOptions(options: unknown, owner = 'encode options'): void {
+  checkOptions(owner, options, ENCODE_RULES);
+}
+
+/**
+ * The deepest value nesting the fast-xml-parser reader takes, whatever maxDepth says:
+ * fast-xml-parser's cost grows with the square of the depth (about 0.25 s at 1,000 levels, 30 s
+ * at 10,000, measured), so a deeper document would be a way to hang the reader. The scanner has
+ * no such bound. Internal: not exported from the package.
+ */
+export const FAST_XML_PARSER_MAX_DEPTH = 1000;
+
+/** The message of a depth 'limit' error: `capped` when the fast-xml-parser reader's own bound was the one crossed. */
+export function depthLimitDetail(maxDepth: number, capped: boolean): string {
+  return capped
+    ? `arrays and structs nested deeper than the fast-xml-parser reader takes (${FAST_XML_PARSER_MAX_DEPTH} levels; the default reader has no such bound)`
+    : `arrays and structs nested deeper than ${maxDepth} (maxDepth)`;
+}
+
+/** Checks `options` and fills in the defaults. */
 export function resolveEncodeOptions(options: EncodeOptions | undefined): ResolvedEncodeOptions {
+  if (options === undefined) return DEFAULT_ENCODE_OPTIONS;
+  checkEncodeOptions(options);
   return {
-    largeIntegers: options?.largeIntegers ?? 'error',
-    allowNonFinite: options?.allowNonFinite ?? false,
-    allowNil: options?.allowNil ?? true,
-    dateTimeZone: options?.dateTimeZone ?? 'UTC',
-    maxDepth: options?.maxDepth ?? 1000,
-    pretty: options?.pretty ?? false,
-    declaration: options?.declaration ?? true,
-    types: options?.types ?? [],
+    largeIntegers: options.largeIntegers ?? DEFAULT_ENCODE_OPTIONS.largeIntegers,
+    allowNonFinite: options.allowNonFinite ?? DEFAULT_ENCODE_OPTIONS.allowNonFinite,
+    allowNil: options.allowNil ?? DEFAULT_ENCODE_OPTIONS.allowNil,
+    dateTimeZone: options.dateTimeZone ?? DEFAULT_ENCODE_OPTIONS.dateTimeZone,
+    maxDepth: options.maxDepth ?? DEFAULT_ENCODE_OPTIONS.maxDepth,
+    pretty: options.pretty ?? DEFAULT_ENCODE_OPTIONS.pretty,
+    declaration: options.declaration ?? DEFAULT_ENCODE_OPTIONS.declaration,
+    types: options.types ?? DEFAULT_ENCODE_OPTIONS.types,
   };
 }

@@ -4,6 +4,7 @@
  * where the options are taken. Units are in the names: `…Ms` for durations, `…Bytes` for sizes.
  */
 import { OptionError } from './errors.js';
+import { excerpt } from './excerpt.js';
 
 /**
  * Refuses an options object that is not an object, or that has a name not in `known`. `owner`
@@ -72,7 +73,7 @@ function editDistance(a: string, b: string): number {
 /** A short description of a value for messages (never the whole of a large input). */
 function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'string') return excerpt(value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : typeof value;
