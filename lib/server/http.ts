@@ -12,13 +12,8 @@ import { dispatchNow } from './dispatcher.js';
 import type { XmlRpcDispatcher } from './dispatcher.js';
 import { checkDocsPageOptions, docsPageHandler, wantsDocsPage } from './docs-page.js';
 import type { DocsPageOptions } from './docs-page.js';
-
-/** Decides whether a request may call methods: returns the user, or `false`/`null`/`undefined` to refuse. */
-export interface AuthenticateHook {
-  (request: IncomingMessage): unknown;
-  /** The `WWW-Authenticate` value sent with 401; default `Basic realm="XML-RPC", charset="UTF-8"`. */
-  challenge?: string;
-}
+import { DEFAULT_CHALLENGE } from './auth.js';
+import type { AuthenticateHook } from './auth.js';
 
 /** The HTTP options of a server, with their defaults. */
 export interface HttpOptions {
@@ -43,7 +38,7 @@ export interface HttpOptions {
   /** Calls waiting for a slot; beyond this a request gets 503. Default 1,024. */
   maxQueuedCalls?: number;
   /** Called before the body is read; refusal is 401 with `WWW-Authenticate`, and no handler runs. */
-  authenticate?: AuthenticateHook;
+  authenticate?: AuthenticateHook<IncomingMessage>;
   /** How long `close()` lets in-flight calls finish before aborting them, in ms. Default 10,000. */
   closeTimeoutMs?: number;
   /**
@@ -74,7 +69,7 @@ export interface HttpSettings {
   readonly closeTimeoutMs: number;
   readonly maxConnections: number;
   readonly backlog: number;
-  readonly authenticate: AuthenticateHook | undefined;
+  readonly authenticate: AuthenticateHook<IncomingMessage> | undefined;
   /** The documentation page's options, or `undefined` when it is off. */
   readonly docsPage: DocsPageOptions | undefined;
 }
@@ -304,7 +299,7 @@ export class HttpLayer {
       .then((user) => {
         if (user === false || user === null || user === undefined) {
           throw new Refusal(401, 'authentication required', {
-            'WWW-Authenticate': authenticate.challenge ?? 'Basic realm="XML-RPC", charset="UTF-8"',
+            'WWW-Authenticate': authenticate.challenge ?? DEFAULT_CHALLENGE,
           });
         }
         x.user = user;
