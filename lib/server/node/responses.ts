@@ -92,7 +92,7 @@ export class ResponseWriter {
   }
 
   /**
-   * Watches a response until node:http has handed it all to the network ('finish'): past
+   * Watches a response until node:http has handed it all to the network: past
    * `sendTimeoutMs` it is dropped with its connection; the oldest are dropped while all of them
    * together hold more than `maxPendingResponseBytes`.
    */
@@ -106,9 +106,8 @@ export class ResponseWriter {
     this.pending.add(entry);
     this.pendingBytes += bytes;
     this.deadlines.add(entry.expire);
-    const settle = (): void => this.forget(entry);
-    response.once('finish', settle);
-    response.once('close', settle);
+    // 'close' follows 'finish' (all handed to the network) or a destroy: one listener for both.
+    response.once('close', () => this.forget(entry));
     for (const oldest of this.pending) {
       if (this.pendingBytes <= this.settings.maxPendingResponseBytes || oldest === entry) break;
       this.drop(oldest, `responses waiting for their clients hold over ${this.settings.maxPendingResponseBytes} bytes; the oldest connection was closed`);
