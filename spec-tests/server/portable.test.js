@@ -9,7 +9,8 @@ import { encodeCall, decodeMessage, XmlRpcDispatcher } from '../../dist/index.js
 import { registerSystemMethods } from '../../dist/server/system.js';
 
 const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
-const PORTABLE_ENTRIES = ['server/dispatcher.js', 'server/policy.js', 'server/auth.js'];
+// The fetch handler also takes the header helpers and Refusal of the node face.
+const PORTABLE_ENTRIES = ['server/dispatcher.js', 'server/policy.js', 'server/auth.js', 'server/node/headers.js', 'server/node/refusal.js'];
 
 /** Every dist file reachable from `entry` through relative imports, with what it uses of Node. */
 function importGraph(entry) {
