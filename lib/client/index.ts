@@ -13,3 +13,4 @@ export type {
 } from './options.js';
 export type { Transport, TransportRequest, TransportResponse } from './transport.js';
 export type { DynamicApi, DynamicMethod, RemoteApi, RemoteApiOptions, RemoteMember, ReservedProxyName } from './proxy.js';
+export { FaultCode } from '../core/fault-codes.js';
