@@ -215,6 +215,7 @@ const ASCII_DECODER = new TextDecoder();
 
 /** `bytes` as base64 text, padded, on one line. */
 export function encodeBase64(bytes: Uint8Array): string {
+  if (NATIVE_BASE64 !== undefined) return NATIVE_BASE64.encode(bytes);
   const pairs = base64PairCodes();
   const n = bytes.length;
   const out = new Uint8Array(Math.ceil(n / 3) * 4);
@@ -245,6 +246,40 @@ export function encodeBase64(bytes: Uint8Array): string {
   return ASCII_DECODER.decode(out);
 }
 
+/** The runtime's own base64 codec, when it has one; the loops here serve everywhere else. */
+interface NativeBase64 {
+  encode(bytes: Uint8Array): string;
+  decode(text: string): Uint8Array;
+}
+
+/** Node's byte-buffer class as far as base64 goes. */
+interface NodeBytesClass {
+  from(text: string, encoding: 'base64'): Uint8Array;
+  from(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array & { toString(encoding: 'base64'): string };
+}
+
+/**
+ * The standard `Uint8Array.fromBase64`/`toBase64` (Deno, Bun, current browsers), else Node's
+ * byte-buffer class when the global object has one (looked up, never imported: the codec needs
+ * neither). Both are 3-10x faster than the loops on large values.
+ */
+const NATIVE_BASE64: NativeBase64 | undefined = (() => {
+  const standard = Uint8Array as unknown as { fromBase64?: (text: string) => Uint8Array; prototype: { toBase64?: unknown } };
+  if (typeof standard.fromBase64 === 'function' && typeof standard.prototype.toBase64 === 'function') {
+    const fromBase64 = standard.fromBase64;
+    return { encode: (bytes) => (bytes as unknown as { toBase64(): string }).toBase64(), decode: (text) => fromBase64(text) };
+  }
+  const nodeBytes = (globalThis as { Buffer?: NodeBytesClass }).Buffer;
+  if (typeof nodeBytes?.from !== 'function') return undefined;
+  return {
+    encode: (bytes) => nodeBytes.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
+    decode: (text) => nodeBytes.from(text, 'base64'),
+  };
+})();
+
+/** Whole base64 text: the alphabet, then at most two `=` (the length was checked to be 4k). */
+const BASE64_TEXT_RE = /^[A-Za-z0-9+/]*={0,2}$/;
+
 /**
  * Strict base64 (RFC 4648 alphabet, padding required) to bytes; whitespace anywhere is ignored
  * (MIME lines). Non-zero bits in the padding are tolerated, as by Python.
@@ -255,6 +290,11 @@ export function decodeBase64(text: string): Uint8Array {
     : text;
   const len = t.length;
   if (len % 4 !== 0) throw base64Problem(t);
+  if (NATIVE_BASE64 !== undefined && len > 64) {
+    // The native readers are lenient (Node's skips stray characters): check first, linearly.
+    if (!BASE64_TEXT_RE.test(t)) throw base64Problem(t);
+    return NATIVE_BASE64.decode(t);
+  }
   const pad = len === 0 ? 0 : t.charCodeAt(len - 1) !== 61 ? 0 : t.charCodeAt(len - 2) === 61 ? 2 : 1;
   const pairs = base64PairTable();
   const out = new Uint8Array((len / 4) * 3 - pad);
