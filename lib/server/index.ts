@@ -13,3 +13,5 @@ export { currentCall, findCurrentCall } from './context.js';
 export type { CallContext, DispatchContext } from './context.js';
 export { FaultCode } from './faults.js';
 export type { Signature, SignatureType } from './signature.js';
+export { FETCH_HANDLER_DEFAULTS, createFetchHandler } from './fetch.js';
+export type { FetchAuthenticateHook, FetchHandler, FetchHandlerOptions } from './fetch.js';
