@@ -67,9 +67,11 @@ export function requireRuntimes(...names) {
 /**
  * Starts a long-running process that prints `READY <port>` once it listens. `ready` resolves with
  * the port, or rejects when the process exits first or `readyWithinMs` passes (its output quoted).
+ * With `ready: false` it resolves at once (the caller polls the service itself); `stdio` may pass
+ * extra descriptors (listening sockets) to the child.
  */
-export function startServer(command, args, { cwd = ROOT, env, readyWithinMs = 30_000 } = {}) {
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startServer(command, args, { cwd = ROOT, env, readyWithinMs = 30_000, stdio = ['ignore', 'pipe', 'pipe'], ready: waitForReady = true } = {}) {
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio });
   let output = '';
   const keep = (chunk) => {
     if (output.length < 20_000) output += chunk;
@@ -78,6 +80,7 @@ export function startServer(command, args, { cwd = ROOT, env, readyWithinMs = 30
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', keep);
   const ready = new Promise((resolve, reject) => {
+    if (!waitForReady) return resolve(undefined);
     const timer = setTimeout(() => reject(new Error(`${command} not ready within ${readyWithinMs} ms: ${output.slice(-2000)}`)), readyWithinMs);
     child.stdout.on('data', (chunk) => {
       keep(chunk);
@@ -97,6 +100,7 @@ export function startServer(command, args, { cwd = ROOT, env, readyWithinMs = 30
     });
   });
   ready.catch(() => undefined);
+  if (!waitForReady) child.stdout.on('data', keep);
   const stop = () => {
     if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
     const exited = new Promise((resolve) => child.once('exit', resolve));
