@@ -71,7 +71,7 @@ export function requireRuntimes(...names) {
  * extra descriptors (listening sockets) to the child.
  */
 export function startServer(command, args, { cwd = ROOT, env, readyWithinMs = 30_000, stdio = ['ignore', 'pipe', 'pipe'], ready: waitForReady = true } = {}) {
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio });
+  const child = spawn(command, args, { cwd, env: childEnv(env), stdio });
   let output = '';
   const keep = (chunk) => {
     if (output.length < 20_000) output += chunk;
@@ -110,13 +110,20 @@ export function startServer(command, args, { cwd = ROOT, env, readyWithinMs = 30
   return { pid: child.pid, ready, stop, output: () => output };
 }
 
+/** The environment of a child: ours with `changes` applied (an `undefined` value removes the name). */
+function childEnv(changes = {}) {
+  const env = { ...process.env, ...changes };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
+  return env;
+}
+
 /**
  * Runs a command to its end within `timeoutMs` (killed by its PID after that) and resolves with
  * its exit code and output.
  */
 export function run(command, args, { cwd = ROOT, env, timeoutMs = 120_000 } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8');
