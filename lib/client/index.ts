@@ -11,3 +11,4 @@ export type {
   RemoteMethod,
   ReservedProxyName,
 } from './proxy.js';
+export { FaultCode } from '../core/fault-codes.js';

@@ -23,3 +23,4 @@ export { DEFAULT_DECODE_LIMITS } from './options.js';
 export { encodeCall, encodeResponse, encodeFault, encodeValue } from './encode.js';
 export { decodeCall, decodeResponse, decodeMessage } from './decode.js';
 export type { MethodCall, XmlRpcMessage } from './decode.js';
+export { FaultCode } from '../core/fault-codes.js';

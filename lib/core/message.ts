@@ -12,3 +12,8 @@ export function messageOf(error: unknown): string {
     return 'an error whose message cannot be read';
   }
 }
+
+/** Text from the other side, JSON-quoted and cut to `max` characters, for messages and faults. */
+export function quoteExcerpt(text: string, max = 40): string {
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+}

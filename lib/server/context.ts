@@ -1,12 +1,19 @@
 /**
- * The call context: who is calling what, and a signal that says when to stop.
+ * The call context: who is calling what, and a signal that says when to stop. Portable: no
+ * `node:` import.
  *
- * Handlers keep their positional signature (`(a, b) => a + b`), so the context cannot be an
- * argument, and arrow functions have no `this`. It travels in an `AsyncLocalStorage` instead:
- * `currentCall()` returns it anywhere inside the handler, also after `await`.
+ * Handlers keep their positional signature (`(a, b) => a + b`), so the context is not an
+ * argument. It reaches them two ways:
+ * - explicitly, as `this` of a `function` handler (every runtime);
+ * - through `currentCall()`, which reads a {@link CallContextStorage}. The built-in one holds the
+ *   context while the handler runs synchronously (before its first `await`). The node:http server
+ *   installs an `AsyncLocalStorage`, so there `currentCall()` works after `await` too; other
+ *   runtimes that have one (Deno, Bun, workerd with nodejs_compat) pass theirs to
+ *   {@link useCallContextStorage}.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { IncomingHttpHeaders } from 'node:http';
+
+/** Request headers by lower-case name, as node:http gives them. */
+export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
 /** What a handler may know about the call it is serving. */
 export interface CallContext {
@@ -15,7 +22,7 @@ export interface CallContext {
   /** The HTTP path the call came in on (`""` when dispatched without HTTP and none was given). */
   readonly path: string;
   /** The request headers, lower-case names as Node gives them (`{}` without HTTP). */
-  readonly headers: Readonly<IncomingHttpHeaders>;
+  readonly headers: Readonly<RequestHeaders>;
   /** The client's IP address, when known. */
   readonly remoteAddress: string | undefined;
   /** What the `authenticate` hook returned for this request; `undefined` without one. */
@@ -29,16 +36,18 @@ export interface DispatchContext {
   /** The HTTP path the call came in on; `""` when left out. */
   path?: string;
   /** The request headers, lower-case names; `{}` when left out. */
-  headers?: Readonly<IncomingHttpHeaders>;
+  headers?: Readonly<RequestHeaders>;
   /** The client's IP address, if known. */
   remoteAddress?: string | undefined;
   /** Who is calling, as handlers see it in {@link CallContext.user}. */
   user?: unknown;
   /** Aborts every handler of this request (e.g. the client disconnected). */
   signal?: AbortSignal;
+  /** The `charset` of the request's Content-Type: how a body without a BOM or encoding declaration is read. */
+  charset?: string | undefined;
 }
 
-const EMPTY_HEADERS: Readonly<IncomingHttpHeaders> = Object.freeze({});
+const EMPTY_HEADERS: Readonly<RequestHeaders> = Object.freeze({});
 
 /**
  * The per-request state behind {@link CallContext}. The `AbortController` is created only when a
@@ -46,7 +55,7 @@ const EMPTY_HEADERS: Readonly<IncomingHttpHeaders> = Object.freeze({});
  */
 export class CallState {
   readonly path: string;
-  readonly headers: Readonly<IncomingHttpHeaders>;
+  readonly headers: Readonly<RequestHeaders>;
   readonly remoteAddress: string | undefined;
   readonly user: unknown;
   private controller: AbortController | undefined;
@@ -126,7 +135,7 @@ class BoundContext implements CallContext {
   get path(): string {
     return this.state.path;
   }
-  get headers(): Readonly<IncomingHttpHeaders> {
+  get headers(): Readonly<RequestHeaders> {
     return this.state.headers;
   }
   get remoteAddress(): string | undefined {
@@ -145,7 +154,43 @@ function reasonOf(signal: AbortSignal): Error {
   return reason instanceof Error ? reason : new Error(String(reason ?? 'aborted'));
 }
 
-const storage = new AsyncLocalStorage<CallContext>();
+/** Where the running call's context is kept while handlers run; node's `AsyncLocalStorage` fits. */
+export interface CallContextStorage {
+  /** Runs `fn` with `store` as the current context. */
+  run<R>(store: CallContext, fn: () => R): R;
+  /** The current context, or `undefined`. */
+  getStore(): CallContext | undefined;
+}
+
+/** The portable default: the context is current while the handler runs synchronously. */
+class SynchronousStorage implements CallContextStorage {
+  private current: CallContext | undefined;
+  run<R>(store: CallContext, fn: () => R): R {
+    const previous = this.current;
+    this.current = store;
+    try {
+      return fn();
+    } finally {
+      this.current = previous;
+    }
+  }
+  getStore(): CallContext | undefined {
+    return this.current;
+  }
+}
+
+let storage: CallContextStorage = new SynchronousStorage();
+
+/**
+ * Makes `currentCall()` read `store`, e.g. `new AsyncLocalStorage()` so the context survives
+ * `await` (the node:http server does this itself). Affects calls started afterwards.
+ */
+export function useCallContextStorage(store: CallContextStorage): void {
+  if (typeof store?.run !== 'function' || typeof store.getStore !== 'function') {
+    throw new TypeError('useCallContextStorage needs an object with run() and getStore(), like AsyncLocalStorage');
+  }
+  storage = store;
+}
 
 /** Runs `fn` with `context` as the current call. */
 export function runWithContext<T>(context: CallContext, fn: () => T): T {
@@ -153,8 +198,8 @@ export function runWithContext<T>(context: CallContext, fn: () => T): T {
 }
 
 /**
- * The context of the XML-RPC call being served: call it inside a handler (also after `await`).
- * Throws a `TypeError` when no call is running, e.g. when a handler is called directly.
+ * The context of the XML-RPC call being served: call it inside a handler (after `await` too
+ * where an async storage is installed, as on the node:http server). Throws a `TypeError` when no call is running, e.g. when a handler is called directly.
  */
 export function currentCall(): CallContext {
   const context = storage.getStore();
@@ -169,8 +214,7 @@ export function findCurrentCall(): CallContext | undefined {
   return storage.getStore();
 }
 
-/** The state behind the running call, for sub-calls made on its behalf (`system.multicall`). */
-export function currentState(): CallState | undefined {
-  const context = storage.getStore();
+/** The state behind a handler's context, for sub-calls made on its behalf (`system.multicall`). */
+export function stateOf(context: CallContext | undefined): CallState | undefined {
   return context instanceof BoundContext ? context.state : undefined;
 }

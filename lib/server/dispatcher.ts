@@ -1,36 +1,24 @@
 /**
  * The dispatcher: a request body in, a response body out, no sockets. It owns the method
  * registry, turns every failure into a fault with an interoperability code, and enforces the
- * per-call time limit.
+ * per-call time limit. Portable: no `node:` module, no `Buffer` (it runs on workerd as is).
  */
-import { isPromise } from 'node:util/types';
 import { decodeCall } from '../codec/decode.js';
 import type { MethodCall } from '../codec/decode.js';
 import { EncodedValue, encodeFault, encodeResponse, encodeValue } from '../codec/encode.js';
 import { messageOf } from '../core/message.js';
 import type { DecodeOptions, EncodeOptions } from '../codec/options.js';
-import { DecodeError, EncodeError, Fault, TimeoutError } from '../core/errors.js';
+import { DecodeError, EncodeError, Fault, OptionError, TimeoutError } from '../core/errors.js';
+import { FaultCode } from '../core/fault-codes.js';
+import { checkChoice, checkInteger, checkOptionNames } from '../core/options.js';
 import { CallState, runWithContext } from './context.js';
 import type { CallContext, DispatchContext } from './context.js';
-import { FaultCode, asFault, faultForDecodeError, toXmlSafeText } from './faults.js';
+import { asFault, faultForDecodeError, methodLabel, toXmlSafeText } from './faults.js';
+import type { MethodHandler, MethodInfo, MethodOptions } from './registry.js';
 import { normalizeSignatures, signatureMismatch } from './signature.js';
 import type { Signature } from './signature.js';
 import { registerSystemMethods } from './system.js';
-import type { SystemMethodsOptions } from './system.js';
-
-/**
- * A method implementation: called with the call's params positionally; may return a promise.
- * `undefined` is answered as `<nil/>`. Throw a `Fault` to send a fault of your choice.
- */
-export type MethodHandler = (...params: never[]) => unknown;
-
-/** What may be declared about a method when it is registered. */
-export interface MethodOptions {
-  /** One signature (`['int', 'int', 'int']`: return type first) or several; params are checked against them. */
-  signature?: Signature | readonly Signature[];
-  /** Text for `system.methodHelp`. */
-  help?: string;
-}
+import type { SystemMethodsOptions, SystemRegistry } from './system.js';
 
 /** How {@link XmlRpcDispatcher.addMethods} names and describes an object's methods. */
 export interface AddMethodsOptions {
@@ -40,16 +28,6 @@ export interface AddMethodsOptions {
   signatures?: Readonly<Record<string, Signature | readonly Signature[]>>;
   /** Help texts by method name (without the prefix). */
   help?: Readonly<Record<string, string>>;
-}
-
-/** A registered method, as introspection reports it. */
-export interface MethodInfo {
-  /** The method's name as registered, e.g. `calc.add`. */
-  readonly name: string;
-  /** The declared signatures, or `undefined` (`system.methodSignature` then says `"undef"`). */
-  readonly signatures: readonly Signature[] | undefined;
-  /** The help text, `""` when none was given. */
-  readonly help: string;
 }
 
 /** `system.multicall` settings. */
@@ -76,7 +54,38 @@ export interface DispatcherOptions {
   exposeErrorMessages?: boolean;
   /** Sees every error that becomes a fault or an error response (for logging). Must not throw. */
   onError?: (error: Error, context: CallContext | undefined) => void;
+  /**
+   * Without `onError`, print each error a handler throws that is not a `Fault` (a bug, most
+   * likely) to stderr, once. Default true; false keeps stderr quiet.
+   */
+  logHandlerErrors?: boolean;
 }
+
+/** The dispatcher's defaults (the server's are in `SERVER_DEFAULTS`). */
+export const DISPATCHER_DEFAULTS = Object.freeze({
+  /** Time limit of one call (a whole multicall batch), in ms. */
+  callTimeoutMs: 60_000,
+  /** Send the messages of errors handlers throw. */
+  exposeErrorMessages: true,
+  /** Print non-`Fault` handler errors to stderr when there is no `onError`. */
+  logHandlerErrors: true,
+  /** `system.multicall` settings. */
+  multicall: Object.freeze({ maxCalls: 1000, parallel: false }),
+});
+
+/** The option names a dispatcher takes. */
+export const DISPATCHER_OPTION_NAMES: readonly string[] = Object.freeze([
+  'decode',
+  'encode',
+  'system',
+  'multicall',
+  'callTimeoutMs',
+  'exposeErrorMessages',
+  'onError',
+  'logHandlerErrors',
+]);
+const MULTICALL_OPTION_NAMES = ['maxCalls', 'parallel'];
+const SYSTEM_OPTION_NAMES = ['listMethods', 'methodHelp', 'methodSignature', 'getCapabilities', 'multicall'];
 
 const MAX_POSITIONAL_PARAMS = 65_536;
 /** What replaces an application's error message when `exposeErrorMessages` is false. */
@@ -96,7 +105,11 @@ interface Settings {
   readonly callTimeoutMs: number;
   readonly exposeErrorMessages: boolean;
   readonly onError: ((error: Error, context: CallContext | undefined) => void) | undefined;
+  readonly logHandlerErrors: boolean;
 }
+
+/** The promises `invoke` makes: told apart from a handler's plain result without reading it (no getter or trap runs). */
+const pendingCalls = new WeakSet<Promise<unknown>>();
 
 /** The transport-free XML-RPC protocol: a method registry and `dispatch(body) → response body`. */
 export class XmlRpcDispatcher {
@@ -104,30 +117,60 @@ export class XmlRpcDispatcher {
   private readonly settings: Settings;
   /** Multicall slots are written into the response as they are: compact, whatever `pretty` says. */
   private readonly slotEncodeOptions: EncodeOptions;
-  /** The options this dispatcher was made with (mounted dispatchers inherit them). */
+  /** How option errors name the options object. */
+  protected static readonly optionOwner: string = 'XmlRpcDispatcher options';
+  /** The option names the constructor takes. */
+  protected static readonly optionNames: readonly string[] = DISPATCHER_OPTION_NAMES;
+  /** The dispatcher options this one was made with (mounted dispatchers inherit them). */
   readonly options: Readonly<DispatcherOptions>;
 
-  /** Makes a dispatcher with the `system.*` methods registered (unless turned off). */
+  /**
+   * Makes a dispatcher with the `system.*` methods registered (unless turned off). Options are
+   * checked here: an unknown name or a bad value throws `OptionError`.
+   */
   constructor(options: DispatcherOptions = {}) {
-    this.options = Object.freeze({ ...options });
-    const callTimeoutMs = options.callTimeoutMs ?? 60_000;
-    if (!(Number.isFinite(callTimeoutMs) && callTimeoutMs >= 0)) {
-      throw new RangeError(`callTimeoutMs must be a number >= 0, got ${String(callTimeoutMs)}`);
+    // A subclass (the server) takes more options and names itself in messages.
+    const kind = new.target as typeof XmlRpcDispatcher;
+    const owner = kind.optionOwner;
+    checkOptionNames(owner, options, kind.optionNames);
+    checkInteger(owner, 'callTimeoutMs', options.callTimeoutMs, 0);
+    checkChoice(owner, 'exposeErrorMessages', options.exposeErrorMessages, [true, false]);
+    checkChoice(owner, 'logHandlerErrors', options.logHandlerErrors, [true, false]);
+    if (options.onError !== undefined && typeof options.onError !== 'function') {
+      throw new OptionError(`${owner}.onError`, `${owner}.onError must be a function`);
     }
+    checkOptionNames('multicall options', options.multicall, MULTICALL_OPTION_NAMES);
+    checkInteger('multicall options', 'maxCalls', options.multicall?.maxCalls, 0);
+    checkChoice('multicall options', 'parallel', options.multicall?.parallel, [true, false]);
+    if (typeof options.system !== 'boolean') checkOptionNames('system options', options.system, SYSTEM_OPTION_NAMES);
+    const own: Record<string, unknown> = {};
+    for (const name of DISPATCHER_OPTION_NAMES) if (Object.hasOwn(options, name)) own[name] = options[name as keyof DispatcherOptions];
+    this.options = Object.freeze(own as DispatcherOptions);
     this.settings = {
       decode: options.decode,
       encode: options.encode,
-      callTimeoutMs,
-      exposeErrorMessages: options.exposeErrorMessages ?? true,
+      callTimeoutMs: options.callTimeoutMs ?? DISPATCHER_DEFAULTS.callTimeoutMs,
+      exposeErrorMessages: options.exposeErrorMessages ?? DISPATCHER_DEFAULTS.exposeErrorMessages,
       onError: options.onError,
+      logHandlerErrors: options.logHandlerErrors ?? DISPATCHER_DEFAULTS.logHandlerErrors,
     };
     this.slotEncodeOptions = { ...options.encode, pretty: false };
-    registerSystemMethods(this, options.system ?? true, {
-      maxCalls: options.multicall?.maxCalls ?? 1000,
-      parallel: options.multicall?.parallel ?? false,
+    registerSystemMethods(this.systemRegistry(options), options.system ?? true);
+  }
+
+  /** What the `system.*` methods register on: this registry, and sub-calls for multicall. */
+  private systemRegistry(options: DispatcherOptions): SystemRegistry {
+    return {
+      maxCalls: options.multicall?.maxCalls ?? DISPATCHER_DEFAULTS.multicall.maxCalls,
+      parallel: options.multicall?.parallel ?? DISPATCHER_DEFAULTS.multicall.parallel,
+      allowNil: options.encode?.allowNil ?? true,
+      addMethod: (name, handler, methodOptions) => this.addMethod(name, handler, methodOptions),
+      hasMethod: (name) => this.hasMethod(name),
+      listMethods: () => this.listMethods(),
+      methodInfo: (name) => this.methodInfo(name),
       callSub: (state, methodName, params) => this.callSub(state, methodName, params),
       encodeSlot: (state, methodName, slot) => this.encodeSlot(state, methodName, slot),
-    });
+    };
   }
 
   /** Registers (or replaces) a method; the handler gets the call's params positionally. */
@@ -199,20 +242,22 @@ export class XmlRpcDispatcher {
   async dispatch(body: Uint8Array | string, context?: DispatchContext): Promise<string> {
     const state = new CallState(context);
     try {
-      return await this[dispatchNow](body, state);
+      return await this[dispatchNow](body, state, context?.charset);
     } finally {
       state.release();
     }
   }
 
   /**
-   * `dispatch` for the HTTP layer: the answer itself when the handler is synchronous (no
+   * `dispatch` for the HTTP faces (`charset`: the request's Content-Type charset): the answer itself when the handler is synchronous (no
    * promise on the hot path), else a promise of it. Never throws or rejects.
    */
-  [dispatchNow](body: Uint8Array | string, state: CallState): string | Promise<string> {
+  [dispatchNow](body: Uint8Array | string, state: CallState, charset?: string): string | Promise<string> {
     let call: MethodCall;
     try {
-      call = decodeCall(body, this.settings.decode);
+      // The request's charset is the document's external encoding information (RFC 7303).
+      const decode = charset === undefined || charset === 'utf-8' ? this.settings.decode : { ...this.settings.decode, defaultEncoding: charset };
+      call = decodeCall(body, decode);
     } catch (error) {
       return this.faultResponse(this.requestFault(error), error, undefined);
     }
@@ -223,9 +268,9 @@ export class XmlRpcDispatcher {
     } catch (error) {
       return this.failedCall(error);
     }
-    // invoke() returns a promise only for a thenable result; isPromise reads no getter or trap.
-    if (!isPromise(result)) return this.encodeResult(result, methodName, state);
-    return this.limited(result, state, methodName).then(
+    // invoke() returns a promise of its own only for a thenable result.
+    if (!pendingCalls.has(result as Promise<unknown>)) return this.encodeResult(result, methodName, state);
+    return this.limited(result as Promise<unknown>, state, methodName).then(
       (value) => this.encodeResult(value, methodName, state),
       (error: unknown) => this.failedCall(error),
     );
@@ -241,11 +286,11 @@ export class XmlRpcDispatcher {
   private invoke(state: CallState, methodName: string, params: unknown[]): unknown {
     const method = this.methods.get(methodName);
     if (method === undefined) {
-      throw this.report(new Fault(FaultCode.METHOD_NOT_FOUND, `method '${methodName}' not found`), state, methodName);
+      throw this.report(new Fault(FaultCode.METHOD_NOT_FOUND, `method ${methodLabel(methodName)} not found`), state, methodName);
     }
     if (params.length > MAX_POSITIONAL_PARAMS) {
       // Spreading them into a call would overflow the stack; no real method takes this many.
-      const fault = new Fault(FaultCode.INVALID_PARAMS, `'${methodName}' got ${params.length} params; at most ${MAX_POSITIONAL_PARAMS} are passed to a method`);
+      const fault = new Fault(FaultCode.INVALID_PARAMS, `${methodLabel(methodName)} got ${params.length} params; at most ${MAX_POSITIONAL_PARAMS} are passed to a method`);
       throw this.report(fault, state, methodName);
     }
     if (method.signatures !== undefined) {
@@ -255,7 +300,7 @@ export class XmlRpcDispatcher {
     const context = state.contextFor(methodName);
     let result: unknown;
     try {
-      result = runWithContext(context, () => (method.handler as (...args: unknown[]) => unknown)(...params));
+      result = runWithContext(context, () => (method.handler as (this: CallContext, ...args: unknown[]) => unknown).apply(context, params));
     } catch (error) {
       throw this.handlerFault(error, context);
     }
@@ -268,9 +313,11 @@ export class XmlRpcDispatcher {
       throw new Fault(FaultCode.INTERNAL_ERROR, this.unencodable(methodName, error, 'params[0]'), { cause: error });
     }
     if (!thenable) return result;
-    return Promise.resolve(result).then(undefined, (error: unknown) => {
+    const pending = Promise.resolve(result).then(undefined, (error: unknown) => {
       throw this.handlerFault(error, context);
     });
+    pendingCalls.add(pending);
+    return pending;
   }
 
   /** Runs a call made on behalf of the current one (a `system.multicall` entry). */
@@ -282,6 +329,16 @@ export class XmlRpcDispatcher {
       if (error instanceof Fault) throw error;
       this.notify(error, state.contextFor(methodName));
       throw this.internalFault(error);
+    }
+  }
+
+  /** Prints a handler's non-`Fault` error to stderr when no `onError` sees it (a bug should not be silent). */
+  private logUnhandled(error: unknown, context: CallContext): void {
+    if (this.settings.onError !== undefined || !this.settings.logHandlerErrors || asFault(error) !== undefined) return;
+    try {
+      console.error(`xmlrpc-ts: the handler of ${methodLabel(context.methodName)} threw (pass onError to handle errors, or logHandlerErrors: false to silence this):`, error);
+    } catch {
+      // A console that throws must not change the answer.
     }
   }
 
@@ -304,12 +361,12 @@ export class XmlRpcDispatcher {
         clearTimeout(timer);
         const fault =
           reason instanceof TimeoutError
-            ? new Fault(FaultCode.CALL_TIMEOUT, `call to '${methodName}' exceeded its time limit of ${ms} ms`, { cause: reason })
-            : new Fault(FaultCode.TRANSPORT_ERROR, `call to '${methodName}' aborted: ${reason.message}`, { cause: reason });
+            ? new Fault(FaultCode.CALL_TIMEOUT, `call to ${methodLabel(methodName)} exceeded its time limit of ${ms} ms`, { cause: reason })
+            : new Fault(FaultCode.TRANSPORT_ERROR, `call to ${methodLabel(methodName)} aborted: ${reason.message}`, { cause: reason });
         reject(this.report(fault, state, methodName, reason));
       });
       if (state.aborted !== undefined) {
-        const fault = new Fault(FaultCode.TRANSPORT_ERROR, `call to '${methodName}' aborted: ${state.aborted.message}`, { cause: state.aborted });
+        const fault = new Fault(FaultCode.TRANSPORT_ERROR, `call to ${methodLabel(methodName)} aborted: ${state.aborted.message}`, { cause: state.aborted });
         reject(this.report(fault, state, methodName, state.aborted));
       }
       promise.then(
@@ -330,6 +387,7 @@ export class XmlRpcDispatcher {
   /** The fault for something a handler threw (reported to `onError`). */
   private handlerFault(error: unknown, context: CallContext): Fault {
     this.notify(error, context);
+    this.logUnhandled(error, context);
     const fault = asFault(error);
     if (fault !== undefined) return fault;
     const message = this.settings.exposeErrorMessages ? messageOf(error) : 'application error';
@@ -375,7 +433,7 @@ export class XmlRpcDispatcher {
    * `exposeErrorMessages: false`; the codec's own details are not.
    */
   private unencodable(methodName: string, error: unknown, root: string): string {
-    const head = `the return value of '${methodName}' cannot be encoded: `;
+    const head = `the return value of ${methodLabel(methodName)} cannot be encoded: `;
     const expose = this.settings.exposeErrorMessages;
     if (!(error instanceof EncodeError)) return head + (expose ? messageOf(error) : `reading it threw an error (${HIDDEN})`);
     const rest = error.path.startsWith(root) ? error.path.slice(root.length) : error.path;

@@ -1,34 +1,6 @@
-/**
- * The fault codes the server sends, after Dan Libby's "Specification for Fault Code
- * Interoperability" (20010516), and the mapping from errors to faults.
- */
+/** The mapping from errors to the interoperability faults the server sends (codes: lib/core/fault-codes.ts). */
 import { DecodeError, Fault } from '../core/errors.js';
-
-/** Interoperability fault codes (reserved range -32768 … -32000). */
-export const FaultCode = Object.freeze({
-  /** Parse error: not well formed (also: a DOCTYPE, which we refuse). */
-  PARSE_ERROR: -32700,
-  /** Parse error: unsupported encoding. */
-  UNSUPPORTED_ENCODING: -32701,
-  /** Parse error: invalid character for encoding. */
-  INVALID_CHARACTER: -32702,
-  /** Server error: invalid XML-RPC, not a conforming `<methodCall>`. */
-  INVALID_REQUEST: -32600,
-  /** Server error: requested method not found. */
-  METHOD_NOT_FOUND: -32601,
-  /** Server error: invalid method parameters. */
-  INVALID_PARAMS: -32602,
-  /** Server error: internal XML-RPC error (e.g. a return value that cannot be encoded). */
-  INTERNAL_ERROR: -32603,
-  /** Application error: a handler threw something other than a `Fault`. */
-  APPLICATION_ERROR: -32500,
-  /** System error. */
-  SYSTEM_ERROR: -32400,
-  /** Transport error. */
-  TRANSPORT_ERROR: -32300,
-  /** Implementation-defined: the call's time limit passed. */
-  CALL_TIMEOUT: -32000,
-});
+import { FaultCode } from '../core/fault-codes.js';
 
 /** The fault for a request body the codec refused. */
 export function faultForDecodeError(error: DecodeError): Fault {
@@ -77,4 +49,9 @@ const XML_ILLEGAL = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 /** `text` with characters XML cannot carry replaced by U+FFFD, so any message can go out in a fault. */
 export function toXmlSafeText(text: string): string {
   return text.replace(XML_ILLEGAL, '\uFFFD');
+}
+
+/** A method name from a request, quoted for a fault string or message and cut short: `'calc.add'`. */
+export function methodLabel(name: string): string {
+  return `'${name.length > 80 ? `${name.slice(0, 80)}…` : name}'`;
 }

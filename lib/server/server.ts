@@ -7,11 +7,13 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { ServerOptions as TlsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { HttpError } from '../core/errors.js';
-import { XmlRpcDispatcher } from './dispatcher.js';
+import { HttpError, OptionError } from '../core/errors.js';
+import { DISPATCHER_DEFAULTS, DISPATCHER_OPTION_NAMES, XmlRpcDispatcher } from './dispatcher.js';
 import type { DispatcherOptions } from './dispatcher.js';
-import { HttpLayer, resolveHttpSettings } from './http.js';
-import type { HttpOptions } from './http.js';
+import { enableAsyncCallContext } from './node/async-context.js';
+import { HttpLayer } from './node/listener.js';
+import { HTTP_DEFAULTS, HTTP_OPTION_NAMES, resolveHttpSettings } from './node/options.js';
+import type { HttpOptions } from './node/options.js';
 
 /** Everything a server can be given: dispatcher options, HTTP options and TLS. */
 export interface ServerOptions extends DispatcherOptions, HttpOptions {
@@ -19,11 +21,19 @@ export interface ServerOptions extends DispatcherOptions, HttpOptions {
   tls?: TlsServerOptions;
 }
 
+/** Every default of a server: the dispatcher's and the HTTP face's (sizes in bytes, durations in ms). */
+export const SERVER_DEFAULTS = Object.freeze({ ...DISPATCHER_DEFAULTS, ...HTTP_DEFAULTS });
+
+/** The option names a server takes; any other is refused with `OptionError`. */
+export const SERVER_OPTION_NAMES: readonly string[] = Object.freeze([...DISPATCHER_OPTION_NAMES, ...HTTP_OPTION_NAMES, 'tls']);
+
 /** A `node:http` request listener. */
 export type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
 
 /** An XML-RPC server: register methods, then `listen()` or mount `handler` in any node:http server. */
 export class XmlRpcServer extends XmlRpcDispatcher {
+  protected static override readonly optionOwner: string = 'Server options';
+  protected static override readonly optionNames: readonly string[] = SERVER_OPTION_NAMES;
   private readonly routes = new Map<string, XmlRpcDispatcher>();
   private readonly anyPath: boolean;
   private readonly http: HttpLayer;
@@ -37,18 +47,27 @@ export class XmlRpcServer extends XmlRpcDispatcher {
    */
   readonly handler: RequestListener;
 
-  /** Makes a server; see {@link ServerOptions} for the defaults. */
+  /**
+   * Makes a server; see {@link ServerOptions} and {@link SERVER_DEFAULTS}. Options are checked
+   * here: an unknown name or a bad value throws `OptionError`.
+   */
   constructor(options: ServerOptions = {}) {
     super(options);
+    enableAsyncCallContext();
     this.tls = options.tls;
-    const paths = options.paths ?? ['/', '/RPC2'];
+    const paths = options.paths ?? HTTP_DEFAULTS.paths;
     this.anyPath = paths === 'any';
     if (paths !== 'any') {
-      if (!Array.isArray(paths)) throw new TypeError(`paths must be an array of paths or 'any'`);
+      if (!Array.isArray(paths)) throw new OptionError('Server options.paths', `Server options.paths must be an array of paths or 'any'`);
       for (const path of paths) this.routes.set(checkPath(path), this);
     }
     this.http = new HttpLayer(resolveHttpSettings(options), (path) => this.routes.get(path) ?? (this.anyPath ? this : undefined), options.onError === undefined ? undefined : (error) => options.onError?.(error, undefined));
     this.handler = this.http.listener;
+  }
+
+  /** Bytes of responses written but not yet taken by their clients (bounded by `maxPendingResponseBytes`). */
+  get pendingResponseBytes(): number {
+    return this.http.writer.pendingResponseBytes;
   }
 
   /**
@@ -137,6 +156,11 @@ export class XmlRpcServer extends XmlRpcDispatcher {
   close(): Promise<void> {
     this.closing ??= this.shutdown();
     return this.closing;
+  }
+
+  /** `await using server = createServer()`: closes the server when the scope ends. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   private async shutdown(): Promise<void> {

@@ -6,11 +6,12 @@
 import type { EncodedValue } from '../codec/encode.js';
 import { messageOf } from '../core/message.js';
 import { Fault } from '../core/errors.js';
+import { FaultCode } from '../core/fault-codes.js';
 import { isPlainObject } from '../core/values.js';
-import type { CallState } from './context.js';
-import { currentState } from './context.js';
-import type { XmlRpcDispatcher } from './dispatcher.js';
-import { FaultCode, asFault, toXmlSafeText } from './faults.js';
+import type { CallContext, CallState } from './context.js';
+import { stateOf } from './context.js';
+import { asFault, methodLabel, toXmlSafeText } from './faults.js';
+import type { MethodInfo, MethodRegistry } from './registry.js';
 
 /** Which `system.*` methods a dispatcher registers; each defaults to true. */
 export interface SystemMethodsOptions {
@@ -26,10 +27,17 @@ export interface SystemMethodsOptions {
   multicall?: boolean;
 }
 
-/** What the system methods need from their dispatcher beyond its public API (internal). */
-export interface SystemHost {
+/**
+ * What the system methods register on: a method registry, plus (for `system.multicall`) a way to
+ * run calls on behalf of the running one. The dispatcher gives one; the methods know nothing else of it.
+ */
+export interface SystemRegistry extends MethodRegistry {
+  /** Most calls in one `system.multicall` batch. */
   readonly maxCalls: number;
+  /** Run a batch's calls concurrently. */
   readonly parallel: boolean;
+  /** Whether responses may carry `<nil/>` (reported by `system.getCapabilities`). */
+  readonly allowNil: boolean;
   /** Runs a method on behalf of the running call; rejects with a `Fault`. */
   callSub(state: CallState, methodName: string, params: unknown[]): Promise<unknown>;
   /**
@@ -54,7 +62,7 @@ const CAPABILITIES = {
 } satisfies Record<string, Capability>;
 
 /** Registers the enabled `system.*` methods on `dispatcher`. */
-export function registerSystemMethods(dispatcher: XmlRpcDispatcher, which: boolean | SystemMethodsOptions, host: SystemHost): void {
+export function registerSystemMethods(dispatcher: SystemRegistry, which: boolean | SystemMethodsOptions): void {
   const on = (name: keyof SystemMethodsOptions): boolean => (typeof which === 'boolean' ? which : which[name] ?? true);
 
   if (on('listMethods')) {
@@ -76,13 +84,15 @@ export function registerSystemMethods(dispatcher: XmlRpcDispatcher, which: boole
     });
   }
   if (on('getCapabilities')) {
-    dispatcher.addMethod('system.getCapabilities', () => capabilities(dispatcher, dispatcher.options.encode?.allowNil ?? true), {
+    dispatcher.addMethod('system.getCapabilities', () => capabilities(dispatcher, dispatcher.allowNil), {
       signature: ['struct'],
       help: 'The specifications this server implements, by name: {specUrl, specVersion}.',
     });
   }
   if (on('multicall')) {
-    dispatcher.addMethod('system.multicall', (calls: unknown[]) => multicall(host, calls), {
+    dispatcher.addMethod('system.multicall', function (this: CallContext, calls: unknown[]) {
+      return multicall(dispatcher, stateOf(this), calls);
+    }, {
       signature: ['array', 'array'],
       help:
         'Runs a batch of calls, each a struct {methodName, params}. The result has one entry per call: ' +
@@ -91,13 +101,13 @@ export function registerSystemMethods(dispatcher: XmlRpcDispatcher, which: boole
   }
 }
 
-function infoOf(dispatcher: XmlRpcDispatcher, name: string): NonNullable<ReturnType<XmlRpcDispatcher['methodInfo']>> {
+function infoOf(dispatcher: MethodRegistry, name: string): MethodInfo {
   const info = dispatcher.methodInfo(name);
-  if (info === undefined) throw new Fault(FaultCode.METHOD_NOT_FOUND, `method '${name}' not found`);
+  if (info === undefined) throw new Fault(FaultCode.METHOD_NOT_FOUND, `method ${methodLabel(String(name))} not found`);
   return info;
 }
 
-function capabilities(dispatcher: XmlRpcDispatcher, nil: boolean): Record<string, Capability> {
+function capabilities(dispatcher: MethodRegistry, nil: boolean): Record<string, Capability> {
   const result: Record<string, Capability> = { xmlrpc: CAPABILITIES.xmlrpc, faults_interop: CAPABILITIES.faults_interop };
   if (dispatcher.hasMethod('system.listMethods')) result['introspect'] = CAPABILITIES.introspect;
   if (dispatcher.hasMethod('system.multicall')) result['system.multicall'] = CAPABILITIES['system.multicall'];
@@ -107,8 +117,7 @@ function capabilities(dispatcher: XmlRpcDispatcher, nil: boolean): Record<string
 
 type Slot = EncodedValue | { faultCode: number | string; faultString: string };
 
-async function multicall(host: SystemHost, calls: unknown[]): Promise<Slot[]> {
-  const state = currentState();
+async function multicall(host: SystemRegistry, state: CallState | undefined, calls: unknown[]): Promise<Slot[]> {
   if (state === undefined) throw new Fault(FaultCode.INTERNAL_ERROR, 'system.multicall must run inside a dispatched call');
   if (calls.length > host.maxCalls) {
     throw new Fault(FaultCode.INVALID_PARAMS, `system.multicall takes at most ${host.maxCalls} calls, got ${calls.length}`);

@@ -134,7 +134,7 @@ describe('examples/cluster/server.js: 2 workers on one port', () => {
       });
     });
     // With Expect: 100-continue, the 100 says the worker has the request in hand: it is in flight.
-    socket.write(`POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n`);
+    socket.write(`POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n`);
     await within(5000, continued, '100 Continue');
     const exited = once(primary, 'exit');
     primary.kill('SIGTERM');

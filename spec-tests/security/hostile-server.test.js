@@ -122,7 +122,7 @@ describe('deep nesting is cut off by maxDepth, iteratively (no stack overflow)',
 describe('bodies: size, time and framing limits', () => {
   test('a 1 GB body declared and streamed slowly: 413 before it is read, connection closed', async () => {
     const port = byReader.scanner;
-    const head = `POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: ${2 ** 30}\r\n\r\n`;
+    const head = `POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: ${2 ** 30}\r\n\r\n`;
     const session = rawSession(port, {
       head,
       budget: 64 * 1024,
@@ -137,7 +137,7 @@ describe('bodies: size, time and framing limits', () => {
 
   test('a body under the size limit streamed slowly: 408 once bodyTimeoutMs has passed', async () => {
     const port = byReader.scanner;
-    const head = `POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: ${5 * 2 ** 20}\r\n\r\n`;
+    const head = `POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: ${5 * 2 ** 20}\r\n\r\n`;
     const session = rawSession(port, { head, budget: 256 * 1024, feed: (write, _s, isOpen) => drip(write, isOpen, 'x'.repeat(512), 25, 200) });
     await healthy(port, 'during the slow body');
     const { text, closedAfterMs } = await within(3000, session, 'slow body');
@@ -147,7 +147,7 @@ describe('bodies: size, time and framing limits', () => {
 
   test('a chunked body without end: 413 once maxBodyBytes is passed (streamed until cut off)', async () => {
     const port = await started({ maxBodyBytes: 256 * 1024 });
-    const head = 'POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n';
+    const head = 'POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n';
     const chunk = Buffer.from(`4000\r\n${'x'.repeat(0x4000)}\r\n`, 'latin1');
     const session = rawSession(port, {
       head,
@@ -188,7 +188,7 @@ describe('bodies: size, time and framing limits', () => {
   test('a Content-Length shorter than the body: the declared bytes are the request, the rest is a bad request', async () => {
     const port = byReader.scanner;
     const body = encodeCall('echo', ['hello']);
-    const head = `POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: ${body.length - 10}\r\n\r\n`;
+    const head = `POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: ${body.length - 10}\r\n\r\n`;
     const { text } = await within(3000, rawSession(port, { head: head + body }), 'short Content-Length');
     const codes = statuses(text);
     // The 10 leftover bytes are not a request line: 400, and the connection is closed. node:http
@@ -204,7 +204,7 @@ describe('bodies: size, time and framing limits', () => {
   test('a Content-Length longer than the body: 408 after bodyTimeoutMs, connection closed', async () => {
     const port = byReader.scanner;
     const body = encodeCall('echo', ['hello']);
-    const head = `POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: ${body.length + 100}\r\n\r\n`;
+    const head = `POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: ${body.length + 100}\r\n\r\n`;
     const { text, closedAfterMs } = await within(3000, rawSession(port, { head: head + body }), 'long Content-Length');
     assert.deepEqual(statuses(text), [408]);
     assert.ok(closedAfterMs < 2000);
@@ -219,7 +219,7 @@ describe('bodies: size, time and framing limits', () => {
   })) {
     test(`chunked body with ${name}: 400 (or a cut) and the connection closed`, async () => {
       const port = byReader.scanner;
-      const head = 'POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n';
+      const head = 'POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n';
       const { text } = await within(3000, rawSession(port, { head: head + chunked }), name);
       const codes = statuses(text);
       assert.ok(codes.length === 1 && [400, 408].includes(codes[0]), `got ${JSON.stringify(text.slice(0, 200))}`);
@@ -242,7 +242,7 @@ describe('ambiguous framing (request smuggling) and oversized headers are refuse
     test(`${name}: ${status}`, async () => {
       const port = byReader.scanner;
       const payload = headers.includes('chunked') && !headers.includes('Content-Length') ? `${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n` : body;
-      const { text } = await within(3000, rawSession(port, { head: `POST /RPC2 HTTP/1.1\r\nHost: x\r\n${headers}\r\n${payload}` }), name);
+      const { text } = await within(3000, rawSession(port, { head: `POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}\r\n${payload}` }), name);
       assert.equal(statuses(text)[0], status, text.slice(0, 200));
       await healthy(port);
     });
@@ -252,7 +252,7 @@ describe('ambiguous framing (request smuggling) and oversized headers are refuse
 describe('slow and idle connections are closed by the server, which keeps serving', () => {
   test('slowloris: request headers one byte at a time are cut off after headersTimeoutMs', async () => {
     const port = byReader.scanner;
-    const headers = 'POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nX-Padding: ' + 'a'.repeat(200) + '\r\n\r\n';
+    const headers = 'POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nX-Padding: ' + 'a'.repeat(200) + '\r\n\r\n';
     let i = 0;
     const session = rawSession(port, {
       feed: (write, _s, isOpen) => {
@@ -274,7 +274,7 @@ describe('slow and idle connections are closed by the server, which keeps servin
   test('1,000 idle keep-alive connections (after one call each) and 500 silent ones are closed; others are served meanwhile', async () => {
     const port = await started({ keepAliveTimeoutMs: 300, headersTimeoutMs: 300 });
     const body = encodeCall('echo', ['k']);
-    const request = `POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const request = `POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
     const keepAlive = [];
     for (let wave = 0; wave < 4; wave++) {
       const sessions = Array.from({ length: 250 }, () => rawSession(port, { head: request }));
@@ -310,7 +310,7 @@ describe('slow and idle connections are closed by the server, which keeps servin
       socket.once('close', () => open--);
     });
     const body = encodeCall('echo', ['k']);
-    const request = `POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const request = `POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
     const child = fork(new URL('./idle-client.js', import.meta.url), [String(port), String(IDLE), String(SILENT), request], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
@@ -381,7 +381,7 @@ describe('struct members that are dangerous in JavaScript are data', () => {
     const members = Array.from({ length: 1_000_000 }, (_, i) => member(i)).join('');
     const body = rawCall(`<struct>${members}</struct>`);
     // Default limit (10 MiB): refused from the Content-Length alone; nothing is read or built.
-    const head = `POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: ${body.length}\r\n\r\n`;
+    const head = `POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: ${body.length}\r\n\r\n`;
     const { text } = await within(3000, rawSession(byReader.scanner, { head, budget: head.length }), '1M members, default limit');
     assert.deepEqual(statuses(text), [413]);
     // Raised size limits: the document is read, and maxValues (1,000,000) stops it at the last member.

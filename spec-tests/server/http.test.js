@@ -5,7 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import zlib from 'node:zlib';
 import { once } from 'node:events';
-import { createServer, XmlRpcDispatcher, basicAuth, currentCall, encodeCall, decodeMessage, HttpError } from '../../dist/index.js';
+import { createServer, XmlRpcDispatcher, basicAuth, currentCall, encodeCall, decodeMessage, HttpError, OptionError, SERVER_DEFAULTS } from '../../dist/index.js';
 import { request, call, rawExchange, deferred, listen } from './support.js';
 
 const servers = [];
@@ -227,13 +227,13 @@ describe('request body size limits', () => {
 
   test('a transfer coding other than chunked gets 501 and the connection closed', async () => {
     const { port } = await start();
-    const reply = await rawExchange(port, `POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n`);
+    const reply = await rawExchange(port, `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n`);
     assert.match(reply, /^HTTP\/1\.1 501 /);
   });
 
   test('HTTP/1.0 without Content-Length gets 411', async () => {
     const { port } = await start();
-    const reply = await rawExchange(port, 'POST / HTTP/1.0\r\nHost: x\r\n\r\n');
+    const reply = await rawExchange(port, 'POST / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n');
     assert.match(reply, /^HTTP\/1\.1 411 /);
   });
 
@@ -365,7 +365,7 @@ describe('connections', () => {
         }
       });
       const ended = once(socket, 'end'); // the server's FIN: this side never ends the connection
-      socket.write(`POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: ${Buffer.byteLength(ADD)}\r\n\r\n${ADD}`);
+      socket.write(`POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: ${Buffer.byteLength(ADD)}\r\n\r\n${ADD}`);
       await ended;
       assert.ok(answeredAt !== undefined, `no whole response before the close: ${JSON.stringify(received.toString('latin1'))}`);
       const idleMs = performance.now() - answeredAt;
@@ -382,7 +382,7 @@ describe('connections', () => {
 
   test('an HTTP/1.0 client gets a Content-Length body and the connection closed', async () => {
     const { port } = await start();
-    const reply = await rawExchange(port, `POST /RPC2 HTTP/1.0\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: ${Buffer.byteLength(ADD)}\r\n\r\n${ADD}`);
+    const reply = await rawExchange(port, `POST /RPC2 HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: ${Buffer.byteLength(ADD)}\r\n\r\n${ADD}`);
     const [head, body] = reply.split('\r\n\r\n');
     assert.match(head, /^HTTP\/1\.1 200 OK/);
     assert.doesNotMatch(head, /chunked/i);
@@ -539,13 +539,13 @@ describe('time limits', () => {
 
   test('headers not received within headersTimeoutMs get 408 and the connection closed (slowloris)', async () => {
     const { port } = await start({ headersTimeoutMs: 100 });
-    const reply = await rawExchange(port, 'POST / HTTP/1.1\r\nHost: x\r\nX-Slow: '); // never finished
+    const reply = await rawExchange(port, 'POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: '); // never finished
     assert.match(reply, /^HTTP\/1\.1 408 /);
   });
 
   test('oversized headers get 431', async () => {
     const { port } = await start();
-    const reply = await rawExchange(port, `POST / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    const reply = await rawExchange(port, `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     assert.match(reply, /^HTTP\/1\.1 431 /);
   });
 
@@ -584,8 +584,8 @@ describe('onError sees HTTP errors', () => {
     const { port } = await start({ headersTimeoutMs: 100, onError: (e, context) => seen.push([e, context]) });
     const cases = [
       ['THIS IS NOT HTTP\r\n\r\n', 400, /^malformed HTTP request: /],
-      [`POST / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, /request headers are over the size limit/],
-      ['POST / HTTP/1.1\r\nHost: x\r\nX-Slow: ', 408, /request not received in time \(headers within 100 ms/],
+      [`POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, /request headers are over the size limit/],
+      ['POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ', 408, /request not received in time \(headers within 100 ms/],
     ];
     for (const [bytes, status, message] of cases) {
       const reply = await rawExchange(port, bytes);
@@ -696,8 +696,34 @@ describe('options are checked', () => {
     assert.throws(() => createServer({ maxBodyBytes: 0 }), /maxBodyBytes/);
     assert.throws(() => createServer({ maxConcurrentCalls: NaN }), /maxConcurrentCalls/);
     assert.throws(() => createServer({ bodyTimeoutMs: Infinity }), /bodyTimeoutMs/);
-    assert.throws(() => createServer({ authenticate: 'yes' }), TypeError);
+    assert.throws(() => createServer({ authenticate: 'yes' }), OptionError);
     assert.throws(() => basicAuth({}, { realm: 'a"b' }), TypeError);
+  });
+  test('every bad option is an OptionError naming it', () => {
+    for (const [options, name] of [
+      [{ maxBodyBytes: 0 }, 'maxBodyBytes'],
+      [{ sendTimeoutMs: 0 }, 'sendTimeoutMs'],
+      [{ maxPendingResponseBytes: -1 }, 'maxPendingResponseBytes'],
+      [{ gzipLevel: 10 }, 'gzipLevel'],
+      [{ callTimeoutMs: 1.5 }, 'callTimeoutMs'],
+      [{ multicall: { maxCals: 3 } }, 'maxCals'],
+      [{ allowedOrigins: ['not an origin'] }, 'allowedOrigins[0]'],
+    ]) {
+      assert.throws(() => createServer(options), (e) => e instanceof OptionError && e.code === 'ERR_XMLRPC_INVALID_OPTION' && e.option.includes(name), name);
+    }
+  });
+  test('an unknown option name is refused with the closest known name suggested', () => {
+    assert.throws(() => createServer({ maxBodyByte: 5 }), (e) => e instanceof OptionError && /did you mean "maxBodyBytes"/.test(e.message));
+    assert.throws(() => createServer({ callTimeout: 5 }), (e) => e instanceof OptionError && /did you mean "callTimeoutMs"/.test(e.message));
+    assert.throws(() => new XmlRpcDispatcher({ maxBodyBytes: 5 }), OptionError, 'a dispatcher takes no HTTP options');
+  });
+  test('SERVER_DEFAULTS holds every default, frozen', () => {
+    assert.ok(Object.isFrozen(SERVER_DEFAULTS));
+    assert.equal(SERVER_DEFAULTS.callTimeoutMs, 60_000);
+    assert.equal(SERVER_DEFAULTS.maxBodyBytes, 10 * 1024 * 1024);
+    assert.equal(SERVER_DEFAULTS.sendTimeoutMs, 30_000);
+    assert.equal(SERVER_DEFAULTS.maxPendingResponseBytes, 64 * 1024 * 1024);
+    assert.deepEqual(SERVER_DEFAULTS.paths, ['/', '/RPC2']);
   });
 });
 
