@@ -1,11 +1,14 @@
 /** xmlrpc-ts: the public face. Re-exports only. */
-export * from './core/values.js';
-export * from './core/errors.js';
-export type { DecodeLimits, DecodeOptions, EncodeOptions, ScalarReader, TypeEncoder } from './codec/options.js';
-export { DEFAULT_DECODE_LIMITS } from './codec/options.js';
-export { FAST_XML_PARSER_MAX_DEPTH } from './codec/fxp-reader.js';
-export { encodeCall, encodeResponse, encodeFault, encodeValue } from './codec/encode.js';
-export { decodeCall, decodeResponse, decodeMessage } from './codec/decode.js';
-export type { MethodCall, XmlRpcMessage } from './codec/decode.js';
+// The codec: values, errors, encode/decode and their defaults, named in lib/codec/index.ts.
+export {
+  TypedValue, XmlRpcDateTime, asBase64, asBigDecimal, asBoolean, asDateTime, asDouble, asI8, asInt, asNil, asString,
+  AbortError, DecodeError, EncodeError, Fault, HttpError, NetworkError, OptionError, TimeoutError, XmlRpcError,
+  DEFAULT_DECODE_LIMITS, DEFAULT_ENCODE_OPTIONS,
+  encodeCall, encodeResponse, encodeFault, encodeValue, decodeCall, decodeResponse, decodeMessage, loadFastXmlParser,
+} from './codec/index.js';
+export type {
+  DateTimeFields, ScalarTypeName, XmlRpcArray, XmlRpcStruct, XmlRpcValue, DecodeErrorReason, DocumentPosition,
+  DecodeLimits, DecodeOptions, EncodeOptions, ScalarReader, TypeEncoder, MethodCall, XmlRpcMessage,
+} from './codec/index.js';
 export * from './server/index.js';
 export * from './client/index.js';

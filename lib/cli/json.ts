@@ -9,7 +9,8 @@
  * The reader is our own so number lexemes survive (JSON.parse turns 2.0 into 2 and rounds big
  * integers) and syntax errors give a line and column.
  */
-import { TypedValue, XmlRpcDateTime, isPlainObject, type XmlRpcValue } from '../index.js';
+import { TypedValue, XmlRpcDateTime, type XmlRpcValue } from '../index.js';
+import { isPlainObject } from '../core/values.js';
 import { UsageError } from './flags.js';
 import { LexicalError, readBase64, readBigDecimal, readDateTime, readDouble, readI8 } from './lexical.js';
 

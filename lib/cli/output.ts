@@ -2,7 +2,8 @@
  * What the CLI prints: values for people (types visible where JSON would hide them), the exit
  * codes, and the one place that turns an error into a message on stderr and an exit code.
  */
-import { DecodeError, EncodeError, Fault, HttpError, NetworkError, TimeoutError, AbortError, TypedValue, XmlRpcDateTime, isPlainObject } from '../index.js';
+import { DecodeError, EncodeError, Fault, HttpError, NetworkError, TimeoutError, AbortError, TypedValue, XmlRpcDateTime } from '../index.js';
+import { isPlainObject } from '../core/values.js';
 import { UsageError } from './flags.js';
 
 /** The documented exit codes. */

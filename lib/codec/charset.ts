@@ -2,8 +2,9 @@
  * Bytes to text: the BOM and the XML declaration decide the encoding (XML 1.0 §4.3.3,
  * spec digest §8.1). Bytes invalid for the encoding are errors, never U+FFFD.
  */
-import { TextDecoder } from 'node:util';
 import { DecodeError, type DocumentPosition } from '../core/errors.js';
+import { excerpt } from '../core/excerpt.js';
+import { DECLARATION_WINDOW, declaredEncodingOf } from './scanner.js';
 
 /** The decoded text and whether it may hold lone surrogates (only a string input can). */
 export interface DecodedText {
@@ -12,11 +13,26 @@ export interface DecodedText {
   mayHoldSurrogates: boolean;
 }
 
-const ENCODING_RE = /^<\?xml[^>]*?[ \t\r\n]encoding[ \t\r\n]*=[ \t\r\n]*["']([A-Za-z][A-Za-z0-9._-]*)["']/;
-
+/** The declared encoding, lower-cased: read by the scanner's own declaration rule, over the same window. */
 function declaredEncoding(head: string): string | undefined {
-  if (!head.startsWith('<?xml')) return undefined;
-  return ENCODING_RE.exec(head)?.[1]?.toLowerCase();
+  return declaredEncodingOf(head)?.toLowerCase();
+}
+
+/** Bytes as Latin-1 text (each byte one character), without Buffer. */
+function latin1(bytes: Uint8Array): string {
+  let ascii = true;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i]! > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return UTF8.decode(bytes); // one native call for the common case
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 8192) {
+    out += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
+  }
+  return out;
 }
 
 function fail(detail: string, kind: 'encoding' | 'character', position?: DocumentPosition): DecodeError {
@@ -130,12 +146,12 @@ const CP1252_HIGH = [
 ];
 
 function decodeWindows1252(bytes: Uint8Array): string {
-  const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
-  if (!/[\x80-\x9f]/.test(latin1)) return latin1;
-  return latin1.replace(/[\x80-\x9f]/g, (ch) => {
+  const text = latin1(bytes);
+  if (!/[\x80-\x9f]/.test(text)) return text;
+  return text.replace(/[\x80-\x9f]/g, (ch) => {
     const cp = CP1252_HIGH[ch.charCodeAt(0) - 0x80]!;
     if (cp === 0) {
-      const at = latin1.indexOf(ch);
+      const at = text.indexOf(ch);
       throw fail(`byte 0x${ch.charCodeAt(0).toString(16)} at offset ${at} is not assigned in windows-1252`, 'character', bytePosition(bytes, at));
     }
     return String.fromCharCode(cp);
@@ -157,9 +173,9 @@ export function decodeDocumentBytes(bytes: Uint8Array, defaultEncoding?: string)
     const le = b0 === 0xff || b0 === 0x3c;
     const hasBom = b0 === 0xff || b0 === 0xfe;
     const text = decodeWith(le ? 'utf-16le' : 'utf-16be', hasBom ? bytes.subarray(2) : bytes, le ? 'UTF-16LE' : 'UTF-16BE', hasBom ? 2 : 0);
-    const declared = declaredEncoding(text.slice(0, 256));
+    const declared = declaredEncoding(text.slice(0, DECLARATION_WINDOW));
     if (declared !== undefined && !UTF16_NAMES.has(declared)) {
-      throw fail(`the document is UTF-16 but declares encoding "${declared}"`, 'encoding');
+      throw fail(`the document is UTF-16 but declares encoding ${excerpt(declared)}`, 'encoding');
     }
     return { text, mayHoldSurrogates: false };
   }
@@ -167,7 +183,7 @@ export function decodeDocumentBytes(bytes: Uint8Array, defaultEncoding?: string)
   const body = hasUtf8Bom ? bytes.subarray(3) : bytes;
   // The declaration is ASCII in every ASCII-compatible encoding.
   const declared = body[0] === 0x3c && body[1] === 0x3f
-    ? declaredEncoding(Buffer.from(body.buffer, body.byteOffset, Math.min(body.length, 256)).toString('latin1'))
+    ? declaredEncoding(latin1(body.subarray(0, DECLARATION_WINDOW)))
     : undefined;
   if (declared === undefined && !hasUtf8Bom && defaultEncoding !== undefined) {
     return { text: decodeNamed(defaultEncoding.toLowerCase(), body), mayHoldSurrogates: false };
@@ -175,7 +191,7 @@ export function decodeDocumentBytes(bytes: Uint8Array, defaultEncoding?: string)
   if (declared === undefined || UTF8_NAMES.has(declared)) {
     return { text: decodeUtf8(body, hasUtf8Bom ? 3 : 0), mayHoldSurrogates: false };
   }
-  if (hasUtf8Bom) throw fail(`the document has a UTF-8 byte order mark but declares encoding "${declared}"`, 'encoding');
+  if (hasUtf8Bom) throw fail(`the document has a UTF-8 byte order mark but declares encoding ${excerpt(declared)}`, 'encoding');
   return { text: decodeNamed(declared, body), mayHoldSurrogates: false };
 }
 
@@ -185,22 +201,22 @@ export function decodeDocumentBytes(bytes: Uint8Array, defaultEncoding?: string)
  */
 function decodeNamed(name: string, body: Uint8Array): string {
   if (UTF8_NAMES.has(name)) return decodeUtf8(body, 0);
-  if (UTF16_NAMES.has(name)) throw fail(`encoding "${name}" is declared but the document has no UTF-16 byte order mark`, 'encoding');
-  if (LATIN1.has(name)) return Buffer.from(body.buffer, body.byteOffset, body.length).toString('latin1');
+  if (UTF16_NAMES.has(name)) throw fail(`encoding ${excerpt(name)} is declared but the document has no UTF-16 byte order mark`, 'encoding');
+  if (LATIN1.has(name)) return latin1(body);
   if (ASCII.has(name)) {
     const bad = body.findIndex((b) => b > 0x7f);
     if (bad >= 0) throw fail(`byte 0x${body[bad]!.toString(16)} at offset ${bad} is not US-ASCII`, 'character', bytePosition(body, bad));
-    return Buffer.from(body.buffer, body.byteOffset, body.length).toString('latin1');
+    return UTF8.decode(body);
   }
   if (WINDOWS_1252.has(name)) return decodeWindows1252(body);
-  let decoder: TextDecoder;
+  let decoder: InstanceType<typeof TextDecoder>;
   try {
     decoder = new TextDecoder(name, { fatal: true });
   } catch {
-    throw fail(`unsupported encoding "${name}"`, 'encoding');
+    throw fail(`unsupported encoding ${excerpt(name)}`, 'encoding');
   }
   if (decoder.encoding.startsWith('utf-16')) {
-    throw fail(`encoding "${name}" is declared but the document has no UTF-16 byte order mark`, 'encoding');
+    throw fail(`encoding ${excerpt(name)} is declared but the document has no UTF-16 byte order mark`, 'encoding');
   }
   return decodeWith(name, body, name);
 }

@@ -4,12 +4,16 @@
  * scalar table and the limits, and never recurses, so nesting depth is bounded by a limit,
  * not by the stack.
  */
-import { DecodeError, Fault, type DecodeErrorReason } from '../core/errors.js';
+import { DecodeError, Fault, OptionError, type DecodeErrorReason } from '../core/errors.js';
+import { cut } from '../core/excerpt.js';
+import { pathSegment } from '../core/paths.js';
 import type { XmlRpcStruct, XmlRpcValue } from '../core/values.js';
 import { decodeDocumentBytes } from './charset.js';
-import { DEFAULT_DECODE_LIMITS, type DecodeOptions, type ScalarReader } from './options.js';
-import { FAST_XML_PARSER_MAX_DEPTH, depthLimitDetail, readWithFastXmlParser } from './fxp-reader.js';
+import {
+  DEFAULT_DECODE_LIMITS, FAST_XML_PARSER_MAX_DEPTH, checkDecodeOptions, depthLimitDetail, type DecodeOptions, type ScalarReader,
+} from './options.js';
 import { SCALAR_READERS, ScalarError, scalarKey, type BuiltinScalarReader, type ScalarContext } from './scalars.js';
+import { messageOf } from '../core/message.js';
 import { checkCharacters, positionOf, scanDocument, type XmlSink } from './scanner.js';
 
 /** A decoded methodCall. */
@@ -76,8 +80,6 @@ function isBlank(text: string): boolean {
   return true;
 }
 
-const IDENT_RE = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
 /** Document length (characters) above which decoded strings are copied out of it. */
 const COPY_STRINGS_ABOVE = 64 * 1024;
 
@@ -116,6 +118,7 @@ class ValueBuilder implements XmlSink {
   constructor(private readonly expect: Expect, options: DecodeOptions, private readonly doc: string | undefined) {
     this.ctx = {
       i8: options.i8 ?? 'bigint',
+      oversizeInt: options.oversizeInt ?? 'i8',
       dateTime: options.dateTime ?? 'date',
       naiveTimeZone: options.naiveTimeZone ?? 'UTC',
     };
@@ -137,16 +140,12 @@ class ValueBuilder implements XmlSink {
     for (let i = 1; i <= this.sp; i++) {
       const f = this.frames[i]!;
       switch (f.kind) {
-        case PARAMS: out += 'params'; break;
-        case PARAM: out += `[${(this.params?.length ?? 0)}]`; break;
-        case FAULT: out += 'fault'; break;
-        case DATA: out += `[${(f.container as XmlRpcValue[]).length}]`; break;
-        case MEMBER: {
-          const n = f.name;
-          out += n === undefined ? '[?]' : IDENT_RE.test(n) ? `.${n}` : `[${JSON.stringify(n)}]`;
-          break;
-        }
-        case METHOD_NAME: out += 'methodName'; break;
+        case PARAMS: out += pathSegment('params', out === ''); break;
+        case PARAM: out += pathSegment(this.params?.length ?? 0, false); break;
+        case FAULT: out += pathSegment('fault', out === ''); break;
+        case DATA: out += pathSegment((f.container as XmlRpcValue[]).length, false); break;
+        case MEMBER: out += f.name === undefined ? '[?]' : pathSegment(f.name, false); break;
+        case METHOD_NAME: out += pathSegment('methodName', out === ''); break;
         default: break;
       }
     }
@@ -178,7 +177,7 @@ class ValueBuilder implements XmlSink {
   }
 
   private unexpected(name: string, parent: Frame): DecodeError {
-    return this.error('structure', `unexpected <${name}> inside <${parent.kind === SCALAR ? parent.tag : KIND_NAMES[parent.kind]}>`);
+    return this.error('structure', `unexpected <${cut(name)}> inside <${parent.kind === SCALAR ? cut(parent.tag) : KIND_NAMES[parent.kind]}>`);
   }
 
   private once(parent: Frame, name: string): void {
@@ -198,7 +197,7 @@ class ValueBuilder implements XmlSink {
       case DOC:
         if (name === 'methodCall' && this.expect !== 'response') { this.rootKind = CALL; this.push(CALL, name); return; }
         if (name === 'methodResponse' && this.expect !== 'call') { this.rootKind = RESPONSE; this.push(RESPONSE, name); return; }
-        throw this.error('structure', `the root element is <${name}>, expected ${
+        throw this.error('structure', `the root element is <${cut(name)}>, expected ${
           this.expect === 'call' ? '<methodCall>' : this.expect === 'response' ? '<methodResponse>' : '<methodCall> or <methodResponse>'}`);
       case CALL:
         if (name === 'methodName') {
@@ -234,8 +233,8 @@ class ValueBuilder implements XmlSink {
         if (name === 'value') { this.once(parent, 'value'); this.openValue(); return; }
         throw this.unexpected(name, parent);
       case VALUE: {
-        if (parent.flag) throw this.error('structure', `a <value> holds one type element; <${name}> is a second`);
-        if (!isBlank(parent.text)) throw this.error('structure', `text and a <${name}> element mixed in one <value>`);
+        if (parent.flag) throw this.error('structure', `a <value> holds one type element; <${cut(name)}> is a second`);
+        if (!isBlank(parent.text)) throw this.error('structure', `text and a <${cut(name)}> element mixed in one <value>`);
         parent.flag = true;
         if (name === 'array' || name === 'struct') {
           if (++this.depth > this.maxDepth) throw this.error('limit', depthLimitDetail(this.requestedDepth, this.maxDepth < this.requestedDepth));
@@ -243,7 +242,7 @@ class ValueBuilder implements XmlSink {
           return;
         }
         const reader = this.userScalars?.[name] ?? SCALAR_READERS.get(scalarKey(name));
-        if (reader === undefined) throw this.error('value', `unknown type element <${name}>`);
+        if (reader === undefined) throw this.error('value', `unknown type element <${cut(name)}>`);
         this.push(SCALAR, name).reader = reader;
         return;
       }
@@ -269,7 +268,7 @@ class ValueBuilder implements XmlSink {
         if (name === 'value') { this.once(parent, 'value'); this.openValue(); return; }
         throw this.unexpected(name, parent);
       default:
-        throw this.error('structure', `<${parent.tag}> cannot contain elements; found <${name}>`);
+        throw this.error('structure', `<${cut(parent.tag)}> cannot contain elements; found <${cut(name)}>`);
     }
   }
 
@@ -323,7 +322,7 @@ class ValueBuilder implements XmlSink {
           v = f.reader!(f.text, this.ctx);
         } catch (e) {
           if (e instanceof DecodeError) throw e;
-          const detail = e instanceof ScalarError ? e.message : `<${f.tag}>: ${e instanceof Error ? e.message : String(e)}`;
+          const detail = e instanceof ScalarError ? e.message : `<${cut(f.tag)}>: ${messageOf(e)}`;
           this.sp--; // the path names the value, not the type element
           throw this.error('value', detail);
         }
@@ -417,15 +416,32 @@ function toFault(v: XmlRpcValue | undefined): Fault {
   return new Fault(faultCode, text);
 }
 
+/** The fast-xml-parser reader, once {@link loadFastXmlParser} has loaded it. */
+let fastXmlParserReader: typeof import('./fxp-reader.js').readWithFastXmlParser | undefined;
+
+/**
+ * Loads the optional fast-xml-parser reader (`reader: 'fast-xml-parser'`). Call it once and
+ * await it before decoding with that reader; the codec loads nothing else until then.
+ */
+export async function loadFastXmlParser(): Promise<void> {
+  fastXmlParserReader ??= (await import('./fxp-reader.js')).readWithFastXmlParser;
+}
+
 function run(xml: string | Uint8Array, options: DecodeOptions | undefined, expect: Expect): ValueBuilder {
+  if (typeof xml !== 'string' && !(xml instanceof Uint8Array)) {
+    const got = xml === null ? 'null' : Array.isArray(xml) ? 'an array' : typeof xml;
+    throw new DecodeError('xml', `expected the document as a string or a Uint8Array, got ${got}`);
+  }
+  checkDecodeOptions(options);
   const opts = options ?? {};
   const maxBytes = opts.maxDocumentBytes ?? DEFAULT_DECODE_LIMITS.maxDocumentBytes;
   const size = typeof xml === 'string' ? xml.length : xml.byteLength;
   if (size > maxBytes) {
     throw new DecodeError('limit', `the document is ${size} bytes, over the ${maxBytes} allowed (maxDocumentBytes)`);
   }
-  if (typeof xml !== 'string' && !(xml instanceof Uint8Array)) {
-    throw new DecodeError('xml', `expected a string or a Uint8Array, got ${xml === null ? 'null' : typeof xml}`);
+  const useFxp = opts.reader === 'fast-xml-parser';
+  if (useFxp && fastXmlParserReader === undefined) {
+    throw new OptionError('decode options.reader', "reader 'fast-xml-parser' is loaded on demand: await loadFastXmlParser() once before decoding with it");
   }
   let doc: string;
   let surrogates: boolean;
@@ -439,11 +455,10 @@ function run(xml: string | Uint8Array, options: DecodeOptions | undefined, expec
   }
   const start = doc.charCodeAt(0) === 0xfeff ? 1 : 0;
   checkCharacters(doc, surrogates);
-  const useFxp = opts.reader === 'fast-xml-parser';
   const builder = new ValueBuilder(expect, opts, doc);
   try {
-    if (useFxp) readWithFastXmlParser(doc.slice(start), builder, opts);
-    else scanDocument(doc, builder, start);
+    if (useFxp) fastXmlParserReader!(doc.slice(start), builder, opts);
+    else scanDocument(doc, builder, start, opts.maxXmlNameLength ?? DEFAULT_DECODE_LIMITS.maxXmlNameLength);
   } catch (e) {
     // Reader errors know the position but not the XML-RPC path: add it.
     if (e instanceof DecodeError && e.path === '' && builder.path() !== '') {

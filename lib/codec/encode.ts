@@ -3,20 +3,18 @@
  * the result for people reading documents (see {@link indentXml}).
  */
 import { EncodeError } from '../core/errors.js';
+import { excerpt } from '../core/excerpt.js';
+import { formatPath } from '../core/paths.js';
 import { TypedValue, XmlRpcDateTime } from '../core/values.js';
 import { resolveEncodeOptions, type EncodeOptions, type ResolvedEncodeOptions } from './options.js';
 import { messageOf } from '../core/message.js';
-import { formatDate, formatDouble, formatNonFinite, parseDateTime } from './scalars.js';
+import {
+  I8_MAX, I8_MIN, INT32_MAX, INT32_MIN, encodeBase64, formatDate, formatDouble, formatNonFinite, isDecimalText, isXmlChar, parseDateTime,
+} from './scalars.js';
 
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
-const I8_MIN = -(2n ** 63n);
-const I8_MAX = 2n ** 63n - 1n;
-
-// Characters needing an escape, plus everything XML 1.0 cannot carry (checked in the slow path).
+// Characters needing an escape, plus every UTF-16 unit that may be a character XML 1.0 cannot
+// carry (surrogates, C0 controls, U+FFFE/F): the slow path tells them apart with isXmlChar.
 const NEEDS_ESCAPE_RE = /[&<>\r\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
-
-const IDENT_RE = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 type WriteFn = (w: Writer, value: never) => void;
 
@@ -55,15 +53,6 @@ function asFailure(e: unknown): Failure {
 
 const STACK_EXHAUSTED = 'the value is nested too deep for the call stack; lower maxDepth (or raise the stack size with --stack-size)';
 
-function formatPath(keys: readonly (string | number)[]): string {
-  let s = '';
-  for (let i = keys.length - 1; i >= 0; i--) {
-    const k = keys[i]!;
-    s += typeof k === 'number' ? `[${k}]` : IDENT_RE.test(k) ? (s === '' ? k : `.${k}`) : `[${JSON.stringify(k)}]`;
-  }
-  return s;
-}
-
 /** Runs one encode; a failure anywhere in it becomes an EncodeError naming the path. */
 function run(opts: ResolvedEncodeOptions, body: (w: Writer) => void): string {
   const w = new Writer(opts);
@@ -77,7 +66,8 @@ function run(opts: ResolvedEncodeOptions, body: (w: Writer) => void): string {
       detail = w.depth >= 100 ? `${detail} (reached at depth ${w.depth})`
         : `the call stack ran out at a nesting depth of only ${w.depth}: do TypeEncoders return values that need encoding again, without end?`;
     }
-    throw new EncodeError(detail, formatPath(failure.keys), failure.cause === undefined ? undefined : { cause: failure.cause });
+    // Keys were added innermost first, on the way up.
+    throw new EncodeError(detail, formatPath([...failure.keys].reverse()), failure.cause === undefined ? undefined : { cause: failure.cause });
   }
   return w.text();
 }
@@ -145,7 +135,7 @@ class Writer {
       else if (c === 60) rep = '&lt;';
       else if (c === 62) rep = '&gt;';
       else if (c === 13) rep = '&#13;'; // a raw CR would arrive as LF (XML 1.0 §2.11)
-      else if (c < 32 && c !== 9 && c !== 10) {
+      else if (c < 32 && !isXmlChar(c)) {
         throw this.fail(`the character U+${c.toString(16).toUpperCase().padStart(4, '0')} at index ${i} cannot be carried by XML 1.0; send binary data as base64 (a Uint8Array)`);
       } else if (c >= 0xd800 && c <= 0xdbff) {
         const next = text.charCodeAt(i + 1);
@@ -156,7 +146,7 @@ class Writer {
         throw this.fail(`a lone surrogate U+${c.toString(16).toUpperCase()} at index ${i} is not a character`);
       } else if (c >= 0xdc00 && c <= 0xdfff) {
         throw this.fail(`a lone surrogate U+${c.toString(16).toUpperCase()} at index ${i} is not a character`);
-      } else if (c === 0xfffe || c === 0xffff) {
+      } else if (!isXmlChar(c)) {
         throw this.fail(`the character U+${c.toString(16).toUpperCase()} at index ${i} is not allowed in XML`);
       }
       if (rep !== undefined) {
@@ -208,7 +198,7 @@ function writeDouble(w: Writer, n: number): void {
 }
 
 function writeI8(w: Writer, n: bigint): void {
-  if (n < I8_MIN || n > I8_MAX) throw w.fail(`${n} is outside the 64-bit range of <i8>`);
+  if (n < I8_MIN || n > I8_MAX) throw w.fail(`${excerpt(String(n))} is outside the 64-bit range of <i8>`);
   w.out += `<value><i8>${n}</i8></value>`;
 }
 
@@ -260,8 +250,7 @@ function writeDateTime(w: Writer, d: XmlRpcDateTime): void {
 }
 
 function writeBytes(w: Writer, b: Uint8Array): void {
-  const text = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
-  w.out += `<value><base64>${text}</base64></value>`;
+  w.out += `<value><base64>${encodeBase64(b)}</base64></value>`;
 }
 
 function writeArray(w: Writer, a: readonly unknown[]): void {
@@ -361,7 +350,7 @@ function writeTyped(w: Writer, t: TypedValue): void {
       if (typeof v !== 'boolean') throw wrong();
       return writeBoolean(w, v);
     case 'base64':
-      if (typeof v === 'string') return writeBytes(w, Buffer.from(v, 'utf8'));
+      if (typeof v === 'string') return writeBytes(w, UTF8.encode(v));
       if (v instanceof Uint8Array) return writeBytes(w, v);
       throw wrong();
     case 'dateTime.iso8601':
@@ -371,8 +360,9 @@ function writeTyped(w: Writer, t: TypedValue): void {
     case 'nil':
       return writeNil(w);
     case 'bigdecimal':
-      if (typeof v !== 'string' || !/^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)$/.test(v)) {
-        throw w.fail(`asBigDecimal(${JSON.stringify(v)}) needs decimal text without exponent`);
+      // The decoder's own grammar: what it accepts as ex:bigdecimal, the writer writes back.
+      if (typeof v !== 'string' || !isDecimalText(v)) {
+        throw w.fail(`asBigDecimal(${typeof v === 'string' ? excerpt(v) : typeof v}) needs decimal text (digits, an optional point and exponent)`);
       }
       w.out += `<value><double>${v}</double></value>`;
       return;
@@ -434,7 +424,6 @@ function writeEncoded(w: Writer, v: EncodedValue): void {
 /** Prototype → writer, for the other objects of the value model (the fast, exact-class path). */
 const OBJECT_WRITERS = new Map<object, WriteFn>([
   [Date.prototype, writeDate],
-  [Buffer.prototype, writeBytes],
   [Uint8Array.prototype, writeBytes],
   [Map.prototype, writeMap],
   [TypedValue.prototype, writeTyped],
@@ -442,6 +431,7 @@ const OBJECT_WRITERS = new Map<object, WriteFn>([
   [EncodedValue.prototype, writeEncoded],
 ]);
 
+const UTF8 = new TextEncoder();
 const DECLARATION = '<?xml version="1.0"?>';
 
 function finish(body: string, opts: ResolvedEncodeOptions): string {
@@ -525,10 +515,11 @@ export function encodeResponse(value: unknown, options?: EncodeOptions): string 
 /** Encodes a fault response. A string faultCode (not spec-conforming) is written as a string. */
 export function encodeFault(fault: { faultCode: number | string; faultString: string }, options?: EncodeOptions): string {
   const opts = resolveEncodeOptions(options);
+  if (typeof fault !== 'object' || fault === null) throw new EncodeError('the fault must be an object { faultCode, faultString }', 'fault');
   const { faultCode, faultString } = fault;
   if (typeof faultCode === 'number') {
     if (!Number.isInteger(faultCode) || faultCode < INT32_MIN || faultCode > INT32_MAX) {
-      throw new EncodeError(`faultCode ${faultCode} is not an int32`, 'fault.faultCode');
+      throw new EncodeError(`faultCode ${String(faultCode)} is not an int32`, 'fault.faultCode');
     }
   } else if (typeof faultCode !== 'string') throw new EncodeError('faultCode must be an integer', 'fault.faultCode');
   if (typeof faultString !== 'string') throw new EncodeError('faultString must be a string', 'fault.faultString');

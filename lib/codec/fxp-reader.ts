@@ -8,24 +8,10 @@
 import { XMLParser } from 'fast-xml-parser';
 import { DecodeError } from '../core/errors.js';
 import type { DecodeOptions } from './options.js';
-import { DEFAULT_DECODE_LIMITS } from './options.js';
+import { DEFAULT_DECODE_LIMITS, FAST_XML_PARSER_MAX_DEPTH, depthLimitDetail } from './options.js';
 import { decodeReferences, normalizeNewlines, positionOf, scanDocument, xmlError, type XmlSink } from './scanner.js';
 
 const MARKUP_WITHOUT_DATA_RE = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>/g;
-
-/**
- * The deepest value nesting this reader takes, whatever maxDepth says: fast-xml-parser's cost
- * grows with the square of the depth (about 0.25 s at 1,000 levels, 30 s at 10,000, measured),
- * so a deeper document would be a way to hang the reader. The scanner has no such bound.
- */
-export const FAST_XML_PARSER_MAX_DEPTH = 1000;
-
-/** The message of a depth 'limit' error: `capped` when this reader's own bound was the one crossed. */
-export function depthLimitDetail(maxDepth: number, capped: boolean): string {
-  return capped
-    ? `arrays and structs nested deeper than the fast-xml-parser reader takes (${FAST_XML_PARSER_MAX_DEPTH} levels; the default reader has no such bound)`
-    : `arrays and structs nested deeper than ${maxDepth} (maxDepth)`;
-}
 
 // XML-RPC spends about three elements per level of value nesting.
 const elementsFor = (depth: number): number => depth * 3 + 16;
@@ -99,7 +85,7 @@ export function readWithFastXmlParser(doc: string, sink: XmlSink, options: Decod
   // feeds the value builder, which is what the differential tests compare.
   const maxDepth = options.maxDepth ?? DEFAULT_DECODE_LIMITS.maxDepth;
   const pass = new ElementPass(doc, maxDepth);
-  scanDocument(doc, pass);
+  scanDocument(doc, pass, 0, options.maxXmlNameLength ?? DEFAULT_DECODE_LIMITS.maxXmlNameLength);
   // Comments and PIs carry no data; fast-xml-parser mis-reads some valid PIs (an unbalanced
   // quote in their data), so they go before it sees the document. CDATA is kept as it is.
   const body = doc.replace(MARKUP_WITHOUT_DATA_RE, (m) => (m.charCodeAt(1) === 33 && m.charCodeAt(2) === 91 ? m : ''));

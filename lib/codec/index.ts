@@ -1,6 +1,6 @@
 /**
  * `xmlrpc-ts/codec`: XML-RPC documents to values and back, on any JavaScript runtime. Loads no
- * transport, server or HTML builder.
+ * transport, server or HTML builder, and no XML library until `loadFastXmlParser()` is called.
  */
 export {
   TypedValue,
@@ -19,8 +19,8 @@ export type { DateTimeFields, ScalarTypeName, XmlRpcArray, XmlRpcStruct, XmlRpcV
 export { AbortError, DecodeError, EncodeError, Fault, HttpError, NetworkError, OptionError, TimeoutError, XmlRpcError } from '../core/errors.js';
 export type { DecodeErrorReason, DocumentPosition } from '../core/errors.js';
 export type { DecodeLimits, DecodeOptions, EncodeOptions, ScalarReader, TypeEncoder } from './options.js';
-export { DEFAULT_DECODE_LIMITS } from './options.js';
+export { DEFAULT_DECODE_LIMITS, DEFAULT_ENCODE_OPTIONS } from './options.js';
 export { encodeCall, encodeResponse, encodeFault, encodeValue } from './encode.js';
-export { decodeCall, decodeResponse, decodeMessage } from './decode.js';
+export { decodeCall, decodeResponse, decodeMessage, loadFastXmlParser } from './decode.js';
 export type { MethodCall, XmlRpcMessage } from './decode.js';
 export { FaultCode } from '../core/fault-codes.js';

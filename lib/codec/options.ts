@@ -1,7 +1,10 @@
 /**
- * Options of the codec and their defaults, in one place. docs/values.md and docs/security.md
- * explain each one.
+ * Options of the codec and their defaults, in one place, and their one check (unknown names are
+ * refused with the closest known name suggested). docs/values.md and docs/security.md explain
+ * each one.
  */
+import { checkChoice, checkInteger, checkOptionNames } from '../core/options.js';
+import { OptionError } from '../core/errors.js';
 import type { XmlRpcValue } from '../core/values.js';
 
 /** Safety limits checked while a document is read. */
@@ -16,6 +19,8 @@ export interface DecodeLimits {
   maxStringLength: number;
   /** Longest method name or struct member name, in characters. Default 4,096. */
   maxNameLength: number;
+  /** Longest XML element or attribute name, in characters. Default 256 (XML-RPC's own are at most 16). */
+  maxXmlNameLength: number;
 }
 
 /** The decoder's limits when none are given (docs/security.md lists them). */
@@ -25,6 +30,7 @@ export const DEFAULT_DECODE_LIMITS: Readonly<DecodeLimits> = Object.freeze({
   maxValues: 1_000_000,
   maxStringLength: 16 * 1024 * 1024,
   maxNameLength: 4096,
+  maxXmlNameLength: 256,
 });
 
 /** A custom scalar reader: the element's text in, the value out (throw to reject it). */
@@ -32,10 +38,18 @@ export type ScalarReader = (text: string) => XmlRpcValue;
 
 /** How documents are read. */
 export interface DecodeOptions extends Partial<DecodeLimits> {
-  /** `'scanner'` (default, fast) or `'fast-xml-parser'` (the independent second reader). */
+  /**
+   * `'scanner'` (default, fast) or `'fast-xml-parser'` (the independent second reader, loaded
+   * on demand: `await loadFastXmlParser()` once before decoding with it).
+   */
   reader?: 'scanner' | 'fast-xml-parser';
-  /** `<i8>`, `ex:i8`, `ex:biginteger`: `'bigint'` (default, lossless) or `'number'` when safe (bigint beyond 2^53). */
+  /** `<i8>`, `ex:i8`, `ex:biginteger`, oversize `<int>`: `'bigint'` (default, lossless) or `'number'` when safe (bigint beyond 2^53). */
   i8?: 'bigint' | 'number';
+  /**
+   * `<int>`/`<i4>` beyond int32 but within 64 bits, as Ruby sends: `'i8'` (default) reads it like
+   * `<i8>`, as Python does; `'error'` refuses it, as the spec says.
+   */
+  oversizeInt?: 'i8' | 'error';
   /** `<dateTime.iso8601>`: `'date'` (default) gives `Date`; `'lossless'` gives `XmlRpcDateTime`. */
   dateTime?: 'date' | 'lossless';
   /** How a naive date-time (no zone, the spec's form) becomes a `Date`: `'UTC'` (default) or `'local'`. */
@@ -60,7 +74,10 @@ export interface TypeEncoder<T = unknown> {
 
 /** How values are written. */
 export interface EncodeOptions {
-  /** Integers outside int32 given as `number`: `'error'` (default, as Python), `'i8'` or `'double'`. */
+  /**
+   * Safe integers outside int32 given as `number`: `'i8'` (default; Python, xmlrpc-c, Perl, Ruby
+   * and Java read it), `'double'`, or `'error'` (Python's own choice).
+   */
   largeIntegers?: 'error' | 'i8' | 'double';
   /** NaN and ±Infinity: refused (default) or written in Python's spelling (`nan`, `inf`, `-inf`). */
   allowNonFinite?: boolean;
@@ -87,18 +104,89 @@ export interface ResolvedEncodeOptions {
   maxDepth: number;
   pretty: boolean;
   declaration: boolean;
-  types: TypeEncoder[];
+  types: readonly TypeEncoder[];
 }
 
+/** The encoder's options when none are given. */
+export const DEFAULT_ENCODE_OPTIONS: Readonly<ResolvedEncodeOptions> = Object.freeze({
+  largeIntegers: 'i8',
+  allowNonFinite: false,
+  allowNil: true,
+  dateTimeZone: 'UTC',
+  maxDepth: 1000,
+  pretty: false,
+  declaration: true,
+  types: Object.freeze([]) as readonly TypeEncoder[],
+});
+
+const DECODE_OPTION_NAMES: readonly string[] = [
+  ...Object.keys(DEFAULT_DECODE_LIMITS), 'reader', 'i8', 'oversizeInt', 'dateTime', 'naiveTimeZone', 'scalars', 'defaultEncoding',
+];
+const ENCODE_OPTION_NAMES: readonly string[] = Object.keys(DEFAULT_ENCODE_OPTIONS);
+
+/** Refuses decode options with an unknown name or a bad value ({@link OptionError}); `owner` names them in messages. */
+export function checkDecodeOptions(options: unknown, owner = 'decode options'): void {
+  if (options === undefined) return;
+  checkOptionNames(owner, options, DECODE_OPTION_NAMES);
+  const o = options as Record<string, unknown>;
+  for (const name of Object.keys(DEFAULT_DECODE_LIMITS)) checkInteger(owner, name, o[name], 0);
+  checkChoice(owner, 'reader', o['reader'], ['scanner', 'fast-xml-parser']);
+  checkChoice(owner, 'i8', o['i8'], ['bigint', 'number']);
+  checkChoice(owner, 'oversizeInt', o['oversizeInt'], ['i8', 'error']);
+  checkChoice(owner, 'dateTime', o['dateTime'], ['date', 'lossless']);
+  checkChoice(owner, 'naiveTimeZone', o['naiveTimeZone'], ['UTC', 'local']);
+  const scalars = o['scalars'];
+  if (scalars !== undefined && (scalars === null || typeof scalars !== 'object' || Object.values(scalars).some((f) => typeof f !== 'function'))) {
+    throw new OptionError(`${owner}.scalars`, `${owner}.scalars must be an object of functions (tag name → reader)`);
+  }
+  const encoding = o['defaultEncoding'];
+  if (encoding !== undefined && typeof encoding !== 'string') {
+    throw new OptionError(`${owner}.defaultEncoding`, `${owner}.defaultEncoding must be a string (an encoding name)`);
+  }
+}
+
+/** Refuses encode options with an unknown name or a bad value ({@link OptionError}). */
+export function checkEncodeOptions(options: unknown, owner = 'encode options'): void {
+  if (options === undefined) return;
+  checkOptionNames(owner, options, ENCODE_OPTION_NAMES);
+  const o = options as Record<string, unknown>;
+  checkChoice(owner, 'largeIntegers', o['largeIntegers'], ['error', 'i8', 'double']);
+  checkChoice(owner, 'dateTimeZone', o['dateTimeZone'], ['UTC', 'local']);
+  for (const name of ['allowNonFinite', 'allowNil', 'pretty', 'declaration']) checkChoice(owner, name, o[name], [true, false]);
+  checkInteger(owner, 'maxDepth', o['maxDepth'], 0);
+  const types = o['types'];
+  if (types !== undefined && (!Array.isArray(types) || types.some((t) => typeof (t as TypeEncoder | null)?.match !== 'function' || typeof (t as TypeEncoder).encode !== 'function'))) {
+    throw new OptionError(`${owner}.types`, `${owner}.types must be an array of TypeEncoders ({ match, encode })`);
+  }
+}
+
+/**
+ * The deepest value nesting the fast-xml-parser reader takes, whatever maxDepth says:
+ * fast-xml-parser's cost grows with the square of the depth (about 0.25 s at 1,000 levels, 30 s
+ * at 10,000, measured), so a deeper document would be a way to hang the reader. The scanner has
+ * no such bound. Internal: not exported from the package.
+ */
+export const FAST_XML_PARSER_MAX_DEPTH = 1000;
+
+/** The message of a depth 'limit' error: `capped` when the fast-xml-parser reader's own bound was the one crossed. */
+export function depthLimitDetail(maxDepth: number, capped: boolean): string {
+  return capped
+    ? `arrays and structs nested deeper than the fast-xml-parser reader takes (${FAST_XML_PARSER_MAX_DEPTH} levels; the default reader has no such bound)`
+    : `arrays and structs nested deeper than ${maxDepth} (maxDepth)`;
+}
+
+/** Checks `options` and fills in the defaults. */
 export function resolveEncodeOptions(options: EncodeOptions | undefined): ResolvedEncodeOptions {
+  if (options === undefined) return DEFAULT_ENCODE_OPTIONS;
+  checkEncodeOptions(options);
   return {
-    largeIntegers: options?.largeIntegers ?? 'error',
-    allowNonFinite: options?.allowNonFinite ?? false,
-    allowNil: options?.allowNil ?? true,
-    dateTimeZone: options?.dateTimeZone ?? 'UTC',
-    maxDepth: options?.maxDepth ?? 1000,
-    pretty: options?.pretty ?? false,
-    declaration: options?.declaration ?? true,
-    types: options?.types ?? [],
+    largeIntegers: options.largeIntegers ?? DEFAULT_ENCODE_OPTIONS.largeIntegers,
+    allowNonFinite: options.allowNonFinite ?? DEFAULT_ENCODE_OPTIONS.allowNonFinite,
+    allowNil: options.allowNil ?? DEFAULT_ENCODE_OPTIONS.allowNil,
+    dateTimeZone: options.dateTimeZone ?? DEFAULT_ENCODE_OPTIONS.dateTimeZone,
+    maxDepth: options.maxDepth ?? DEFAULT_ENCODE_OPTIONS.maxDepth,
+    pretty: options.pretty ?? DEFAULT_ENCODE_OPTIONS.pretty,
+    declaration: options.declaration ?? DEFAULT_ENCODE_OPTIONS.declaration,
+    types: options.types ?? DEFAULT_ENCODE_OPTIONS.types,
   };
 }

@@ -1,98 +1,277 @@
 /**
- * The lexical rules of every scalar type, in one place: one table from tag name to reader
- * (decoding) and the formatting helpers the writer uses (encoding). Spec digest §3 and §7.
+ * The lexical rules of every scalar type, in one place: the grammars and ranges (int, i8,
+ * double, dateTime, base64, boolean), the characters XML cannot carry, one table from tag name
+ * to reader (decoding) and the formatting helpers the writer uses (encoding). Spec digest §3
+ * and §7. The CLI and the docs page import these rules; they never copy them.
+ *
+ * Every regular expression here runs in linear time (spec-tests/core/regex.test.js checks it),
+ * and numbers are range-checked on their digits before any conversion, so a 16 Mi-digit scalar
+ * costs one pass, never BigInt parsing of the whole text.
  */
+import { excerpt } from '../core/excerpt.js';
 import { TypedValue, XmlRpcDateTime, type DateTimeFields, type XmlRpcValue } from '../core/values.js';
 
-/** A scalar reader failed: the message says what the text should have been. */
-export class ScalarError extends Error {}
+/** Which part of a date-time is impossible, for callers that phrase their own message (the CLI). */
+export type DateTimeField = 'month' | 'day' | 'time' | 'zone';
+
+/** A scalar reader failed: the message says what the text should have been; `offset` says where in it. */
+export class ScalarError extends Error {
+  /** Builds the error; `offset` is where in the scalar's text the problem starts (0: the whole text). */
+  constructor(
+    message: string,
+    readonly offset = 0,
+    /** For a well-formed but impossible date-time: the field that is wrong. */
+    readonly field?: DateTimeField,
+  ) {
+    super(message);
+    this.name = 'ScalarError';
+  }
+}
 
 /** What a scalar reader needs to know of the decode options. */
 export interface ScalarContext {
+  /** `<i8>` and oversize `<int>`: bigint always, or a number when it is a safe integer. */
   i8: 'bigint' | 'number';
+  /** `<int>`/`<i4>` beyond int32: read like `<i8>`, or refused. */
+  oversizeInt: 'i8' | 'error';
+  /** `<dateTime.iso8601>` as a `Date` or an {@link XmlRpcDateTime}. */
   dateTime: 'date' | 'lossless';
+  /** The zone a naive date-time is read in. */
   naiveTimeZone: 'UTC' | 'local';
 }
 
+/** A built-in scalar reader: the element's text and the decode context in, the value out. */
 export type BuiltinScalarReader = (text: string, ctx: ScalarContext) => XmlRpcValue;
 
-const INT_RE = /^[+-]?[0-9]+$/;
-const DOUBLE_RE = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+// ---------------------------------------------------------------------------------------------
+// Grammars and ranges
+
+/** The smallest `<int>`/`<i4>`. */
+export const INT32_MIN = -2147483648;
+/** The largest `<int>`/`<i4>`. */
+export const INT32_MAX = 2147483647;
+/** The smallest `<i8>`. */
+export const I8_MIN = -(2n ** 63n);
+/** The largest `<i8>`. */
+export const I8_MAX = 2n ** 63n - 1n;
+
+/** An integer's text: an optional sign and ASCII digits (no spaces: spec §3). */
+export const INTEGER_RE = /^[+-]?[0-9]+$/;
+/**
+ * A decimal number: digits with an optional point, or a point and digits, then an optional
+ * exponent (Python and Java send exponents; the spec's own form has none). Each digit run has
+ * one way to match, so a failing match is linear (the `[0-9]+\.?[0-9]*` it replaced was not).
+ */
+export const DECIMAL_RE = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
 const NON_FINITE_RE = /^([+-]?)(?:(nan)|(inf|infinity))$/i;
-const I8_MIN = -(2n ** 63n);
-const I8_MAX = 2n ** 63n - 1n;
+/** Largest `ex:biginteger` read, in digits: BigInt parsing is quadratic in the length. */
+export const MAX_BIGINTEGER_DIGITS = 4096;
 
-function shown(text: string): string {
-  return JSON.stringify(text.length > 40 ? text.slice(0, 40) + '…' : text);
+/** True when `text` is an integer by {@link INTEGER_RE}. */
+export function isIntegerText(text: string): boolean {
+  return INTEGER_RE.test(text);
 }
 
-// No whitespace inside numbers, booleans and dates: the spec says so (§3, 1/21/99 clarification).
+/** True when `text` is a decimal number by {@link DECIMAL_RE} (no nan/inf). */
+export function isDecimalText(text: string): boolean {
+  return DECIMAL_RE.test(text);
+}
+
+/** Python's spellings of the non-finite doubles (`nan`, `inf`, `-infinity`…, any case), or undefined. */
+export function parseNonFinite(text: string): number | undefined {
+  if (text.length > 9) return undefined;
+  const m = NON_FINITE_RE.exec(text);
+  if (m === null) return undefined;
+  if (m[2] !== undefined) return NaN;
+  return m[1] === '-' ? -Infinity : Infinity;
+}
+
+/** Digits of an integer text (valid by {@link INTEGER_RE}) without sign and leading zeros. */
+function significantDigits(text: string): number {
+  let i = text.charCodeAt(0) === 43 || text.charCodeAt(0) === 45 ? 1 : 0;
+  while (i < text.length - 1 && text.charCodeAt(i) === 48) i++;
+  return text.length - i;
+}
+
+/**
+ * The value of an integer text when it lies in `[min, max]`, else undefined. The digits are
+ * counted before anything is converted: a text too long for the range costs no BigInt parse.
+ */
+export function integerInRange(text: string, min: bigint, max: bigint): bigint | undefined {
+  const limitDigits = Math.max(String(min).length - 1, String(max).length);
+  if (significantDigits(text) > limitDigits) return undefined;
+  const n = BigInt(text.charCodeAt(0) === 43 ? text.slice(1) : text);
+  return n < min || n > max ? undefined : n;
+}
+
+/** A number within int32, read from an integer text (valid by {@link INTEGER_RE}), or undefined. */
+export function int32Of(text: string): number | undefined {
+  if (significantDigits(text) > 10) return undefined;
+  const n = Number(text);
+  return n < INT32_MIN || n > INT32_MAX ? undefined : n === 0 ? 0 : n; // collapse -0
+}
+
+function notInteger(tag: string, text: string): ScalarError {
+  return new ScalarError(`<${tag}> must be an optional sign and ASCII digits, got ${excerpt(text)}`);
+}
+
 function readInteger(text: string, bits: number, tag: string): number {
-  const t = text;
-  if (!INT_RE.test(t)) {
-    throw new ScalarError(`<${tag}> must be an optional sign and ASCII digits, got ${shown(text)}`);
-  }
-  const n = Number(t);
+  if (!INTEGER_RE.test(text)) throw notInteger(tag, text);
   const limit = 2 ** (bits - 1);
-  if (n < -limit || n > limit - 1) {
-    throw new ScalarError(`<${tag}> ${t} is outside the ${bits}-bit range ${-limit}…${limit - 1}`);
+  const n = bits === 32 ? int32Of(text) : significantDigits(text) > 5 ? undefined : Number(text);
+  if (n === undefined || n < -limit || n > limit - 1) {
+    throw new ScalarError(`<${tag}> ${excerpt(text)} is outside the ${bits}-bit range ${-limit}…${limit - 1}`);
   }
-  return n === 0 ? 0 : n; // collapse -0
+  return n === 0 ? 0 : n;
 }
 
-function readBigInteger(text: string, tag: string, bounded: boolean, ctx: ScalarContext): bigint | number {
-  const t = text;
-  if (!INT_RE.test(t)) {
-    throw new ScalarError(`<${tag}> must be an optional sign and ASCII digits, got ${shown(text)}`);
-  }
-  // Small values (the common case) skip BigInt parsing of a string with a sign.
-  const big = t.length <= 15 ? BigInt(Number(t)) : BigInt(t.charCodeAt(0) === 43 ? t.slice(1) : t);
-  if (bounded && (big < I8_MIN || big > I8_MAX)) {
-    throw new ScalarError(`<${tag}> ${t} is outside the 64-bit range`);
-  }
+function asI8Policy(big: bigint, ctx: ScalarContext): bigint | number {
   if (ctx.i8 === 'number' && big >= -9007199254740991n && big <= 9007199254740991n) return Number(big);
   return big;
 }
 
-function readDouble(text: string, tag: string): number {
-  const t = text;
-  if (DOUBLE_RE.test(t)) return Number(t);
-  const m = NON_FINITE_RE.exec(t);
-  if (m !== null) {
-    if (m[2] !== undefined) return NaN;
-    return m[1] === '-' ? -Infinity : Infinity;
+/** `<int>`/`<i4>`: int32; beyond it (Ruby sends 64-bit values so) read like `<i8>` unless refused. */
+function readInt(text: string, tag: string, ctx: ScalarContext): number | bigint {
+  if (!INTEGER_RE.test(text)) throw notInteger(tag, text);
+  const n = int32Of(text);
+  if (n !== undefined) return n;
+  const big = ctx.oversizeInt === 'i8' ? integerInRange(text, I8_MIN, I8_MAX) : undefined;
+  if (big === undefined) {
+    const range = ctx.oversizeInt === 'i8' ? 'the 64-bit range' : `the 32-bit range ${INT32_MIN}…${INT32_MAX} (oversizeInt is 'error')`;
+    throw new ScalarError(`<${tag}> ${excerpt(text)} is outside ${range}`);
   }
-  throw new ScalarError(`<${tag}> must be a decimal number, got ${shown(text)}`);
+  return asI8Policy(big, ctx);
+}
+
+function readBigInteger(text: string, tag: string, bounded: boolean, ctx: ScalarContext): bigint | number {
+  if (!INTEGER_RE.test(text)) throw notInteger(tag, text);
+  // Small values (the common case) skip BigInt parsing of a string with a sign.
+  if (text.length <= 15) return asI8Policy(BigInt(Number(text)), ctx);
+  if (bounded) {
+    const big = integerInRange(text, I8_MIN, I8_MAX);
+    if (big === undefined) throw new ScalarError(`<${tag}> ${excerpt(text)} is outside the 64-bit range`);
+    return asI8Policy(big, ctx);
+  }
+  if (significantDigits(text) > MAX_BIGINTEGER_DIGITS) {
+    throw new ScalarError(`<${tag}> ${excerpt(text)} has more than ${MAX_BIGINTEGER_DIGITS} digits`);
+  }
+  return asI8Policy(BigInt(text.charCodeAt(0) === 43 ? text.slice(1) : text), ctx);
+}
+
+function readDouble(text: string, tag: string): number {
+  if (DECIMAL_RE.test(text)) return Number(text);
+  const special = parseNonFinite(text);
+  if (special !== undefined) return special;
+  throw new ScalarError(`<${tag}> must be a decimal number, got ${excerpt(text)}`);
 }
 
 function readBoolean(text: string): boolean {
   if (text === '1') return true;
   if (text === '0') return false;
-  throw new ScalarError(`<boolean> must be 0 or 1, got ${shown(text)}`);
+  throw new ScalarError(`<boolean> must be 0 or 1, got ${excerpt(text)}`);
 }
 
-const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
-const BASE64_SPACES_RE = /[ \t\n\r]+/g;
+// ---------------------------------------------------------------------------------------------
+// base64 (RFC 4648), in plain JavaScript: no Buffer, so it runs on every runtime.
 
-/** Strict base64 (RFC 4648 alphabet, padding required); whitespace anywhere is ignored (MIME lines). */
-export function readBase64(text: string): Buffer {
-  // indexOf is a memchr; four of them beat one regex scan over megabytes.
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const BASE64_SPACES_RE = /[ \t\n\r]+/g;
+let base64Codes: Uint8Array | undefined;
+let base64Values: Int16Array | undefined;
+
+function base64Tables(): [Uint8Array, Int16Array] {
+  if (base64Codes === undefined || base64Values === undefined) {
+    base64Codes = new Uint8Array(64);
+    base64Values = new Int16Array(256).fill(-1);
+    for (let i = 0; i < 64; i++) {
+      base64Codes[i] = BASE64_ALPHABET.charCodeAt(i);
+      base64Values[BASE64_ALPHABET.charCodeAt(i)] = i;
+    }
+  }
+  return [base64Codes, base64Values];
+}
+
+// ASCII bytes to a string: one native call, not a character at a time.
+const ASCII_DECODER = new TextDecoder();
+
+/** `bytes` as base64 text, padded, on one line. */
+export function encodeBase64(bytes: Uint8Array): string {
+  const [codes] = base64Tables();
+  const n = bytes.length;
+  const out = new Uint8Array(Math.ceil(n / 3) * 4);
+  let o = 0;
+  let i = 0;
+  for (; i + 2 < n; i += 3) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out[o] = codes[v >>> 18]!;
+    out[o + 1] = codes[(v >>> 12) & 63]!;
+    out[o + 2] = codes[(v >>> 6) & 63]!;
+    out[o + 3] = codes[v & 63]!;
+    o += 4;
+  }
+  if (i < n) {
+    const two = i + 1 < n;
+    const v = (bytes[i]! << 16) | (two ? bytes[i + 1]! << 8 : 0);
+    out[o] = codes[v >>> 18]!;
+    out[o + 1] = codes[(v >>> 12) & 63]!;
+    out[o + 2] = two ? codes[(v >>> 6) & 63]! : 61;
+    out[o + 3] = 61;
+  }
+  return ASCII_DECODER.decode(out);
+}
+
+/**
+ * Strict base64 (RFC 4648 alphabet, padding required) to bytes; whitespace anywhere is ignored
+ * (MIME lines). Non-zero bits in the padding are tolerated, as by Python.
+ */
+export function decodeBase64(text: string): Uint8Array {
   const t = text.indexOf('\n') >= 0 || text.indexOf(' ') >= 0 || text.indexOf('\r') >= 0 || text.indexOf('\t') >= 0
     ? text.replace(BASE64_SPACES_RE, '')
     : text;
-  const bytes = Buffer.from(t, 'base64');
-  // Canonical base64 (what every encoder writes) re-encodes to itself: one native round trip
-  // checks alphabet, padding and length at once. Only other text takes the slow path.
-  if (bytes.toString('base64') === t) return bytes;
-  if (t.length % 4 !== 0 || !BASE64_RE.test(t)) {
-    const bad = /[^A-Za-z0-9+/=]/.exec(t);
-    if (bad !== null) {
-      throw new ScalarError(`<base64> has the character ${JSON.stringify(bad[0])}, outside the base64 alphabet`);
-    }
-    throw new ScalarError('<base64> has bad padding or a length that is not a multiple of 4');
+  const len = t.length;
+  if (len % 4 !== 0) throw base64Problem(t);
+  const pad = len === 0 ? 0 : t.charCodeAt(len - 1) !== 61 ? 0 : t.charCodeAt(len - 2) === 61 ? 2 : 1;
+  const [, values] = base64Tables();
+  const out = new Uint8Array((len / 4) * 3 - pad);
+  const whole = pad === 0 ? len : len - 4;
+  let o = 0;
+  let bad = 0;
+  for (let i = 0; i < whole; i += 4) {
+    const a = values[t.charCodeAt(i) & 0xff]!, b = values[t.charCodeAt(i + 1) & 0xff]!;
+    const c = values[t.charCodeAt(i + 2) & 0xff]!, d = values[t.charCodeAt(i + 3) & 0xff]!;
+    // A character above 0xFF would alias a table entry by its low byte: flag it through `bad`.
+    bad |= a | b | c | d | ((t.charCodeAt(i) | t.charCodeAt(i + 1) | t.charCodeAt(i + 2) | t.charCodeAt(i + 3)) > 0xff ? -1 : 0);
+    const v = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o] = v >>> 16;
+    out[o + 1] = (v >>> 8) & 255;
+    out[o + 2] = v & 255;
+    o += 3;
   }
-  return bytes; // valid, with non-zero bits in the padding (tolerated, as by Python)
+  if (pad > 0) {
+    const a = values[t.charCodeAt(whole) & 0xff]!, b = values[t.charCodeAt(whole + 1) & 0xff]!;
+    const c = pad === 1 ? values[t.charCodeAt(whole + 2) & 0xff]! : 0;
+    bad |= a | b | c | (t.charCodeAt(whole) > 0xff || t.charCodeAt(whole + 1) > 0xff || t.charCodeAt(whole + 2) > 0xff ? -1 : 0);
+    const v = (a << 18) | (b << 12) | (c << 6);
+    out[o] = v >>> 16;
+    if (pad === 1) out[o + 1] = (v >>> 8) & 255;
+  }
+  if (bad < 0) throw base64Problem(t);
+  return out;
 }
+
+function base64Problem(t: string): ScalarError {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 61 && i >= t.length - 2) continue;
+    if (c > 0xff || base64Tables()[1][c]! < 0) {
+      return new ScalarError(`<base64> has the character ${JSON.stringify(t[i])}, outside the base64 alphabet`, i);
+    }
+  }
+  return new ScalarError('<base64> has bad padding or a length that is not a multiple of 4');
+}
+
+// ---------------------------------------------------------------------------------------------
+// dateTime
 
 // Spec form and the variants real peers send (§3.5): basic or extended date, with or without
 // time colons, optional fraction, optional zone.
@@ -101,26 +280,32 @@ const DATE_RE =
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** Parses a dateTime text into its fields, rejecting impossible dates. */
+/** Days in `month` (1–12) of `year`, leap years counted. */
+export function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1] ?? 0;
+}
+
+/** Parses a dateTime text into its fields, rejecting impossible dates; `offset` in the error says where. */
 export function parseDateTime(text: string, tag = 'dateTime.iso8601'): DateTimeFields {
-  const t = text;
-  const m = DATE_RE.exec(t);
+  const m = DATE_RE.exec(text);
   if (m === null) {
-    throw new ScalarError(`<${tag}> must look like 19980717T14:08:55, got ${shown(text)}`);
+    throw new ScalarError(`<${tag}> must look like 19980717T14:08:55, got ${excerpt(text)}`);
   }
+  const extended = m[2] !== undefined;
   const year = Number(m[1]);
   const month = Number(m[2] ?? m[4]);
   const day = Number(m[3] ?? m[5]);
   const hour = Number(m[6]);
   const minute = Number(m[7] ?? m[9]);
   const second = Number(m[8] ?? m[10]);
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const maxDay = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
-  if (month < 1 || month > 12 || maxDay === undefined || day < 1 || day > maxDay) {
-    throw new ScalarError(`<${tag}> ${shown(t)} is not a calendar date`);
+  const yearEnd = m[1]!.length;
+  if (month < 1 || month > 12) throw new ScalarError(`<${tag}> ${excerpt(text)} is not a calendar date`, yearEnd + (extended ? 1 : 0), 'month');
+  if (day < 1 || day > daysInMonth(year, month)) {
+    throw new ScalarError(`<${tag}> ${excerpt(text)} is not a calendar date`, yearEnd + (extended ? 4 : 2), 'day');
   }
   if (hour > 23 || minute > 59 || second > 59) {
-    throw new ScalarError(`<${tag}> ${shown(t)} is not a time of day`);
+    throw new ScalarError(`<${tag}> ${excerpt(text)} is not a time of day`, text.indexOf('T') + 1, 'time');
   }
   let offsetMinutes: number | null = null;
   const zone = m[12];
@@ -129,7 +314,7 @@ export function parseDateTime(text: string, tag = 'dateTime.iso8601'): DateTimeF
     else {
       const hh = Number(zone.slice(1, 3));
       const mm = zone.length > 3 ? Number(zone.slice(zone.length - 2)) : 0;
-      if (hh > 23 || mm > 59) throw new ScalarError(`<${tag}> ${shown(t)} has an impossible zone offset`);
+      if (hh > 23 || mm > 59) throw new ScalarError(`<${tag}> ${excerpt(text)} has an impossible zone offset`, text.length - zone.length, 'zone');
       offsetMinutes = (zone[0] === '-' ? -1 : 1) * (hh * 60 + mm);
     }
   }
@@ -171,6 +356,11 @@ function readNil(text: string, tag: string): null {
   return null;
 }
 
+function readBigDecimal(text: string): TypedValue {
+  if (!DECIMAL_RE.test(text)) throw new ScalarError(`<ex:bigdecimal> must be a decimal number, got ${excerpt(text)}`);
+  return new TypedValue('bigdecimal', text);
+}
+
 function refused(tag: string, why: string): BuiltinScalarReader {
   return () => {
     throw new ScalarError(`<${tag}> is refused: ${why}`);
@@ -183,12 +373,12 @@ function refused(tag: string, why: string): BuiltinScalarReader {
  */
 export const SCALAR_READERS: ReadonlyMap<string, BuiltinScalarReader> = new Map<string, BuiltinScalarReader>([
   ['string', (text) => text],
-  ['int', (text) => readInteger(text, 32, 'int')],
-  ['i4', (text) => readInteger(text, 32, 'i4')],
+  ['int', (text, ctx) => readInt(text, 'int', ctx)],
+  ['i4', (text, ctx) => readInt(text, 'i4', ctx)],
   ['boolean', (text) => readBoolean(text)],
   ['double', (text) => readDouble(text, 'double')],
   ['dateTime.iso8601', (text, ctx) => readDateTime(text, ctx, 'dateTime.iso8601')],
-  ['base64', (text) => readBase64(text)],
+  ['base64', (text) => decodeBase64(text)],
   ['nil', (text) => readNil(text, 'nil')],
   ['i8', (text, ctx) => readBigInteger(text, 'i8', true, ctx)],
   ['ex:nil', (text) => readNil(text, 'ex:nil')],
@@ -197,10 +387,7 @@ export const SCALAR_READERS: ReadonlyMap<string, BuiltinScalarReader> = new Map<
   ['ex:i8', (text, ctx) => readBigInteger(text, 'ex:i8', true, ctx)],
   ['ex:float', (text) => readDouble(text, 'ex:float')],
   ['ex:biginteger', (text, ctx) => readBigInteger(text, 'ex:biginteger', false, ctx)],
-  ['ex:bigdecimal', (text) => {
-    if (!DOUBLE_RE.test(text)) throw new ScalarError(`<ex:bigdecimal> must be a decimal number, got ${shown(text)}`);
-    return new TypedValue('bigdecimal', text);
-  }],
+  ['ex:bigdecimal', readBigDecimal],
   ['ex:dateTime', (text, ctx) => readDateTime(text, ctx, 'ex:dateTime')],
   ['ex:serializable', refused('ex:serializable', 'Java serialized objects are never deserialized')],
   ['ex:dom', refused('ex:dom', 'embedded DOM fragments are not supported')],
@@ -215,6 +402,20 @@ export function scalarKey(tag: string): string {
   if (colon < 0) return tag;
   const local = tag.slice(colon + 1);
   return EX_NAMES.has(local) ? 'ex:' + local : tag;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Characters (XML 1.0 §2.2)
+
+/** Characters XML 1.0 forbids, raw or as references, within the BMP (C0 controls but tab, LF, CR; U+FFFE, U+FFFF). */
+export const ILLEGAL_XML_CHAR_RE = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+
+/** Whether a code point may appear in an XML 1.0 document (XML 1.0 §2.2 `Char`). */
+export function isXmlChar(cp: number): boolean {
+  return (
+    cp === 0x9 || cp === 0xa || cp === 0xd ||
+    (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff)
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -247,9 +448,9 @@ export function formatNonFinite(n: number): string {
   return Number.isNaN(n) ? 'nan' : n > 0 ? 'inf' : '-inf';
 }
 
-/** `YYYYMMDDTHH:MM:SS` of a Date's wall clock in the chosen zone, or null for an unwritable date. */
 const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => (i < 10 ? '0' : '') + i);
 
+/** `YYYYMMDDTHH:MM:SS` of a Date's wall clock in the chosen zone, or null for an unwritable date. */
 export function formatDate(date: Date, zone: 'UTC' | 'local'): string | null {
   if (Number.isNaN(date.getTime())) return null;
   if (zone === 'local') {

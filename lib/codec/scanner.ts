@@ -5,6 +5,9 @@
  * It reports elements and text to an {@link XmlSink}; the value builder does the rest.
  */
 import { DecodeError, type DecodeErrorReason, type DocumentPosition } from '../core/errors.js';
+import { cut } from '../core/excerpt.js';
+import { ILLEGAL_XML_CHAR_RE, isXmlChar } from './scalars.js';
+import { DEFAULT_DECODE_LIMITS } from './options.js';
 
 /** Receives what a reader sees, in document order. Text runs are merged across comments and CDATA. */
 export interface XmlSink {
@@ -35,8 +38,6 @@ export function xmlError(
   return new DecodeError(reason, detail, '', doc === undefined ? undefined : positionOf(doc, offset), { xmlKind });
 }
 
-// XML 1.0 §2.2: characters that may not appear, raw or as references.
-const ILLEGAL_CHAR_RE = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
 const LONE_SURROGATE_RE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
@@ -44,19 +45,12 @@ const LONE_SURROGATE_RE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
  * fatal UTF-8/UTF-16 decoder, which cannot hold lone surrogates.
  */
 export function checkCharacters(doc: string, surrogates: boolean): void {
-  let m = ILLEGAL_CHAR_RE.exec(doc);
+  let m = ILLEGAL_XML_CHAR_RE.exec(doc);
   if (m === null && surrogates) m = LONE_SURROGATE_RE.exec(doc);
   if (m !== null) {
     const code = m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     throw xmlError(doc, m.index, `the character U+${code} is not allowed in XML`, 'xml', 'character');
   }
-}
-
-function isLegalCodePoint(cp: number): boolean {
-  return (
-    cp === 0x9 || cp === 0xa || cp === 0xd ||
-    (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff)
-  );
 }
 
 /** `lt`, `gt`, `amp`, `quot` or `apos` between `start` and `end`, told apart without cutting a string. */
@@ -74,27 +68,34 @@ function predefinedEntity(raw: string, start: number, end: number): string | und
   }
 }
 
-/** The character of `&#NNN;` / `&#xHHH;` (`ref` is what stands between `&` and `;`). */
-function characterReference(ref: string, doc: string | undefined, offset: number): string {
-  let cp = -1;
-  if (ref.charCodeAt(0) === 35 /* # */) {
-    if (ref.charCodeAt(1) === 120 /* x */) {
-      const hex = ref.slice(2);
-      if (HEX_RE.test(hex)) cp = parseInt(hex, 16);
-    } else {
-      const dec = ref.slice(1);
-      if (DEC_RE.test(dec)) cp = Number(dec);
-    }
-    if (cp < 0) throw xmlError(doc, offset, `malformed character reference &${ref};`);
-  } else {
-    throw xmlError(doc, offset, `undefined entity &${ref}; (only the five predefined entities exist without a DTD)`);
+/**
+ * The code point of the digits of a character reference, or -1 when they are not digits of
+ * `radix` (10 or 16). Leading zeros are legal XML, however many (`&#x0000000041;` is `A`).
+ */
+function referencedCodePoint(digits: string, radix: 10 | 16): number {
+  if (digits === '') return -1;
+  let cp = 0;
+  for (let i = 0; i < digits.length; i++) {
+    const c = digits.charCodeAt(i);
+    const d = c >= 48 && c <= 57 ? c - 48 : radix === 16 && c >= 97 && c <= 102 ? c - 87 : radix === 16 && c >= 65 && c <= 70 ? c - 55 : -1;
+    if (d < 0) return -1;
+    // Past the last code point it stays out of range; stopping the growth keeps it exact.
+    cp = cp > 0x10ffff ? cp : cp * radix + d;
   }
-  if (!isLegalCodePoint(cp)) throw xmlError(doc, offset, `&${ref}; refers to a character not allowed in XML`, 'xml', 'character');
-  return String.fromCodePoint(cp);
+  return cp;
 }
 
-const DEC_RE = /^[0-9]{1,8}$/;
-const HEX_RE = /^[0-9a-fA-F]{1,7}$/;
+/** The character of `&#NNN;` / `&#xHHH;` (`ref` is what stands between `&` and `;`). */
+function characterReference(ref: string, doc: string | undefined, offset: number): string {
+  const shown = `&${cut(ref, 16)};`;
+  if (ref.charCodeAt(0) !== 35 /* # */) {
+    throw xmlError(doc, offset, `undefined entity ${shown} (only the five predefined entities exist without a DTD)`);
+  }
+  const cp = ref.charCodeAt(1) === 120 /* x */ ? referencedCodePoint(ref.slice(2), 16) : referencedCodePoint(ref.slice(1), 10);
+  if (cp < 0) throw xmlError(doc, offset, `malformed character reference ${shown}`);
+  if (!isXmlChar(cp)) throw xmlError(doc, offset, `${shown} refers to a character not allowed in XML`, 'xml', 'character');
+  return String.fromCodePoint(cp);
+}
 
 /**
  * Replaces the five predefined entities and character references in `raw` (which holds at
@@ -109,7 +110,8 @@ export function decodeReferences(raw: string, doc: string | undefined, baseOffse
     if (amp < 0) return flatten(out + raw.slice(i));
     out += raw.slice(i, amp);
     const semi = raw.indexOf(';', amp + 1);
-    if (semi < 0 || semi - amp > 12) {
+    // A character reference may be long (leading zeros); an entity name this long is a raw "&".
+    if (semi < 0 || (semi - amp > 12 && raw.charCodeAt(amp + 1) !== 35 /* # */)) {
       throw xmlError(doc, baseOffset + amp, 'a raw "&" must be written as &amp;');
     }
     out += predefinedEntity(raw, amp + 1, semi) ?? characterReference(raw.slice(amp + 1, semi), doc, baseOffset + amp);
@@ -128,13 +130,16 @@ for (let c = 0; c < 128; c++) {
 }
 
 // XML 1.0 §2.3 NameStartChar / NameChar beyond ASCII (U+00A0, U+3000 and other spaces are not).
-const NAME_START_NON_ASCII = '\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}';
-const NAME_CHAR_NON_ASCII = NAME_START_NON_ASCII + '\\u00B7\\u0300-\\u036F\\u203F-\\u2040';
-const NON_ASCII_NAME_START_RE = new RegExp(`^[${NAME_START_NON_ASCII}]`, 'u');
-const NON_ASCII_NAME_CHAR_RE = new RegExp(`^[${NAME_CHAR_NON_ASCII}]`, 'u');
+// Written out as literals so the ReDoS check (spec-tests/core/regex.test.js) can read them.
+const NON_ASCII_NAME_START_RE = /^[\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\u{10000}-\u{EFFFF}]/u;
+const NON_ASCII_NAME_CHAR_RE = /^[\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\u{10000}-\u{EFFFF}\u00B7\u0300-\u036F\u203F-\u2040]/u;
 
-function nameEnd(doc: string, pos: number): number {
-  const len = doc.length;
+/**
+ * The end of the name at `pos` (`pos` itself when none starts there). It reads at most
+ * `limit + 1` characters of it: the caller refuses a longer name without scanning it all.
+ */
+function nameEnd(doc: string, pos: number, limit: number): number {
+  const len = Math.min(doc.length, pos + limit + 1);
   const first = doc.charCodeAt(pos);
   let i: number;
   if (first < 128) {
@@ -211,12 +216,26 @@ function isWhitespace(text: string): boolean {
 
 const DECL_RE = /^<\?xml([ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*("1\.[0-9]+"|'1\.[0-9]+'))([ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*("[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?([ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*("(?:yes|no)"|'(?:yes|no)'))?[ \t\r\n]*\?>/;
 
+/**
+ * How far into a document its XML declaration may reach, in characters. The charset sniffer
+ * reads the same window (as Latin-1 bytes) with the same rule, so the two never disagree on
+ * whether, and which, encoding is declared.
+ */
+export const DECLARATION_WINDOW = 512;
+
+/** The encoding an XML declaration at the start of `head` names, as written; undefined when none (or malformed). */
+export function declaredEncodingOf(head: string): string | undefined {
+  if (!head.startsWith('<?xml')) return undefined;
+  const quoted = DECL_RE.exec(head.slice(0, DECLARATION_WINDOW))?.[4];
+  return quoted === undefined ? undefined : quoted.slice(1, -1);
+}
+
 /** Length of the XML declaration at the start of `doc` (0 if none); a malformed one is an error. */
 export function declarationLength(doc: string, start: number): number {
   if (!doc.startsWith('<?xml', start)) return 0;
   const after = doc.charCodeAt(start + 5);
   if (!isSpace(after) && after !== 63) return 0; // a PI such as <?xml-stylesheet?>
-  const m = DECL_RE.exec(start === 0 ? doc.slice(0, 512) : doc.slice(start, start + 512));
+  const m = DECL_RE.exec(doc.slice(start, start + DECLARATION_WINDOW));
   if (m === null) throw xmlError(doc, start, 'malformed XML declaration');
   return m[0].length;
 }
@@ -225,8 +244,16 @@ export function declarationLength(doc: string, start: number): number {
  * Reads `doc` from `start` (after any BOM) and feeds `sink`. Throws DecodeError for anything
  * that is not well-formed, and reason 'dtd' for a DOCTYPE.
  */
-export function scanDocument(doc: string, sink: XmlSink, start = 0): void {
+export function scanDocument(doc: string, sink: XmlSink, start = 0, maxXmlNameLength = DEFAULT_DECODE_LIMITS.maxXmlNameLength): void {
   const len = doc.length;
+  /** The end of the name at `at`, refusing one longer than the limit. */
+  const nameEndAt = (at: number): number => {
+    const end = nameEnd(doc, at, maxXmlNameLength);
+    if (end - at > maxXmlNameLength) {
+      throw xmlError(doc, at, `an element or attribute name longer than ${maxXmlNameLength} characters (maxXmlNameLength)`, 'limit');
+    }
+    return end;
+  };
   let pos = start + declarationLength(doc, start);
   const open: string[] = [];
   let rootDone = false;
@@ -263,12 +290,12 @@ export function scanDocument(doc: string, sink: XmlSink, start = 0): void {
         name = expected;
         close = nameStart + expected.length;
       } else {
-        const nEnd = nameEnd(doc, nameStart);
+        const nEnd = nameEndAt(nameStart);
         name = doc.slice(nameStart, nEnd);
         close = skipSpace(doc, nEnd);
         if (name === '' || doc.charCodeAt(close) !== 62) throw xmlError(doc, lt, 'malformed end tag');
-        if (expected === undefined) throw xmlError(doc, lt, `end tag </${name}> without a start tag`);
-        if (expected !== name) throw xmlError(doc, lt, `end tag </${name}> does not match <${expected}>`);
+        if (expected === undefined) throw xmlError(doc, lt, `end tag </${cut(name)}> without a start tag`);
+        if (expected !== name) throw xmlError(doc, lt, `end tag </${cut(name)}> does not match <${cut(expected)}>`);
       }
       if (pending !== '') {
         sink.characters(pending, pendingAt);
@@ -305,7 +332,7 @@ export function scanDocument(doc: string, sink: XmlSink, start = 0): void {
     }
 
     if (c === 63 /* ? */) {
-      const nEnd = nameEnd(doc, lt + 2);
+      const nEnd = nameEndAt(lt + 2);
       const target = doc.slice(lt + 2, nEnd);
       if (target === '') throw xmlError(doc, lt, 'processing instruction without a target');
       if (target.toLowerCase() === 'xml') {
@@ -320,7 +347,7 @@ export function scanDocument(doc: string, sink: XmlSink, start = 0): void {
 
     // Start tag.
     const nameStart = lt + 1;
-    const nEnd = nameEnd(doc, nameStart);
+    const nEnd = nameEndAt(nameStart);
     if (nEnd === nameStart) throw xmlError(doc, lt, 'a raw "<" must be written as &lt;');
     if (rootDone) throw xmlError(doc, lt, 'a second root element');
     const name = knownName(doc, nameStart, nEnd) ?? doc.slice(nameStart, nEnd);
@@ -342,24 +369,24 @@ export function scanDocument(doc: string, sink: XmlSink, start = 0): void {
         pos += 2;
         break;
       }
-      if (Number.isNaN(ch)) throw xmlError(doc, lt, `unterminated start tag <${name}`);
-      if (pos === before) throw xmlError(doc, pos, `malformed start tag <${name}>`);
+      if (Number.isNaN(ch)) throw xmlError(doc, lt, `unterminated start tag <${cut(name)}`);
+      if (pos === before) throw xmlError(doc, pos, `malformed start tag <${cut(name)}>`);
       // An attribute: XML-RPC defines none, so it is checked for well-formedness and ignored.
-      const aEnd = nameEnd(doc, pos);
-      if (aEnd === pos) throw xmlError(doc, pos, `malformed attribute in <${name}>`);
+      const aEnd = nameEndAt(pos);
+      if (aEnd === pos) throw xmlError(doc, pos, `malformed attribute in <${cut(name)}>`);
       const attr = doc.slice(pos, aEnd);
       attrNames ??= new Set();
-      if (attrNames.has(attr)) throw xmlError(doc, pos, `duplicate attribute ${attr} in <${name}>`);
+      if (attrNames.has(attr)) throw xmlError(doc, pos, `duplicate attribute ${cut(attr)} in <${cut(name)}>`);
       attrNames.add(attr);
       pos = skipSpace(doc, aEnd);
-      if (doc.charCodeAt(pos) !== 61 /* = */) throw xmlError(doc, pos, `attribute ${attr} needs a value`);
+      if (doc.charCodeAt(pos) !== 61 /* = */) throw xmlError(doc, pos, `attribute ${cut(attr)} needs a value`);
       pos = skipSpace(doc, pos + 1);
       const quote = doc.charCodeAt(pos);
-      if (quote !== 34 && quote !== 39) throw xmlError(doc, pos, `the value of attribute ${attr} must be quoted`);
+      if (quote !== 34 && quote !== 39) throw xmlError(doc, pos, `the value of attribute ${cut(attr)} must be quoted`);
       const close = doc.indexOf(quote === 34 ? '"' : "'", pos + 1);
-      if (close < 0) throw xmlError(doc, pos, `unterminated value of attribute ${attr}`);
+      if (close < 0) throw xmlError(doc, pos, `unterminated value of attribute ${cut(attr)}`);
       const value = doc.slice(pos + 1, close);
-      if (value.indexOf('<') >= 0) throw xmlError(doc, pos, `"<" is not allowed in the value of attribute ${attr}`);
+      if (value.indexOf('<') >= 0) throw xmlError(doc, pos, `"<" is not allowed in the value of attribute ${cut(attr)}`);
       if (value.indexOf('&') >= 0) decodeReferences(value, doc, pos + 1);
       pos = close + 1;
     }
@@ -377,6 +404,6 @@ export function scanDocument(doc: string, sink: XmlSink, start = 0): void {
     }
   }
 
-  if (open.length > 0) throw xmlError(doc, len, `the document ends inside <${open[open.length - 1]}>`);
+  if (open.length > 0) throw xmlError(doc, len, `the document ends inside <${cut(open[open.length - 1]!)}>`);
   if (!rootDone) throw xmlError(doc, len, 'no root element: the document is empty');
 }

@@ -231,7 +231,7 @@ describe('errors: every DecodeError names its reason, the path of the value, and
   it('errors: paths index arrays and name struct members: params[0][1].count', () => forEachReader((r) => {
     const doc = response('<array><data><value><int>1</int></value><value><struct><member><name>ok</name><value><int>2</int></value></member>'
       + '<member><name>count</name><value><int>99999999999</int></value></member></struct></value></data></array>');
-    const e = decodeError(() => decodeResponse(doc, { reader: r }));
+    const e = decodeError(() => decodeResponse(doc, { reader: r, oversizeInt: 'error' }));
     assert.deepStrictEqual([e.reason, e.path], ['value', 'params[0][1].count']);
   }));
   it('errors: call params are indexed by position: params[2][1]', () => forEachReader((r) => {

@@ -5,10 +5,12 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as fc from 'fast-check';
 import {
-  DecodeError, Fault, TypedValue, XmlRpcDateTime, asBigDecimal, decodeMessage,
+  DecodeError, Fault, TypedValue, XmlRpcDateTime, asBigDecimal, decodeMessage, loadFastXmlParser,
 } from '../../dist/index.js';
 
 export const READERS = /** @type {const} */ (['scanner', 'fast-xml-parser']);
+// The second reader is loaded on demand; every test that imports this module may use it.
+await loadFastXmlParser();
 
 const FIXTURES = new URL('../../fixtures/codec/', import.meta.url);
 const MAKE_FIXTURES = fileURLToPath(new URL('../../fixtures/make_fixtures.py', import.meta.url));
