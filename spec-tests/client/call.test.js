@@ -134,12 +134,12 @@ describe('bad arguments fail before anything is sent', () => {
       return true;
     });
   });
-  test('an unsupported URL scheme or a bad URL is a TypeError at construction', () => {
+  test('an unsupported URL scheme or a bad URL is an OptionError at construction', () => {
     assert.throws(() => new Client('ftp://host/RPC2'), /Unsupported XML-RPC URL scheme "ftp:"/);
-    assert.throws(() => new Client('not a url'), TypeError);
+    assert.throws(() => new Client('not a url'), { name: 'OptionError', code: 'ERR_XMLRPC_INVALID_OPTION' });
     assert.throws(() => new Client('http+unix:///RPC2'), /No socket path/);
-    assert.throws(() => new Client(server.url(), { connections: 0 }), /connections must be a positive integer/);
-    assert.throws(() => new Client(server.url(), { timeout: -1 }), /timeout/);
+    assert.throws(() => new Client(server.url(), { connections: 0 }), /connections must be an integer ≥ 1/);
+    assert.throws(() => new Client(server.url(), { timeoutMs: -1 }), /timeoutMs/);
   });
   test('a URL object is accepted', async () => {
     const c = new Client(new URL(server.url()));

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Client, type ClientOptions, type DecodeOptions } from '../../index.js';
+import { Client, OptionError, type ClientOptions, type DecodeOptions } from '../../index.js';
 import { optionValue, UsageError, type CommandLine, type OptionSpec } from '../flags.js';
 import { readReceivedDouble } from '../lexical.js';
 import type { Output } from '../output.js';
@@ -119,7 +119,7 @@ export function clientOptions(context: Context): ClientOptions {
     options.auth = { username: user.slice(0, colon), password: user.slice(colon + 1) };
   }
   const timeout = optionValue(line, 'timeout');
-  if (timeout !== undefined) options.timeout = parseDuration(timeout, '--timeout');
+  if (timeout !== undefined) options.timeoutMs = parseDuration(timeout, '--timeout');
   const ca = optionValue(line, 'ca');
   if (line.flags.has('insecure') || ca !== undefined) {
     options.tls = {};
@@ -133,7 +133,7 @@ export function clientOptions(context: Context): ClientOptions {
     if (!/^https?:\/\//i.test(proxy)) throw new UsageError(`--proxy takes an http:// or https:// URL, got ${JSON.stringify(proxy)}`);
     options.httpProxy = proxy;
   }
-  if (line.flags.has('gzip')) options.gzipRequestThreshold = 0;
+  if (line.flags.has('gzip')) options.gzipRequestThresholdBytes = 0;
   return options;
 }
 
@@ -147,7 +147,7 @@ export async function withClient<T>(context: Context, url: string, work: (client
   try {
     client = new Client(normalizeUrl(url), options);
   } catch (error) {
-    if (error instanceof TypeError) throw new UsageError(error.message);
+    if (error instanceof TypeError || error instanceof OptionError) throw new UsageError(error.message);
     throw error;
   }
   const trace = context.line.flags.has('trace');
