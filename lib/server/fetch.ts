@@ -6,20 +6,21 @@
  */
 import { CompressionError, gzipBody, inflateBody, isSupportedCoding } from '../core/compression.js';
 import { HttpError, OptionError } from '../core/errors.js';
-import { checkChoice, checkInteger, checkOptionNames } from '../core/options.js';
-import type { IncomingMessage } from 'node:http';
+import { quoteExcerpt } from '../core/message.js';
+import { checkInteger, checkOptionNames } from '../core/options.js';
+import { DEFAULT_CHALLENGE } from './auth.js';
+import type { AuthenticateHook } from './auth.js';
 import type { XmlRpcDispatcher } from './dispatcher.js';
-import type { DocsPageOptions } from './docs-page.js';
-
-/** Decides whether a request may call methods: returns the user, or `false`/`null`/`undefined` to refuse. */
-export interface FetchAuthenticateHook {
-  (request: Request): unknown;
-  /** The `WWW-Authenticate` value sent with 401; default `Basic realm="XML-RPC", charset="UTF-8"`. */
-  challenge?: string;
-}
+import { DOCS_PAGE_HEADERS, checkDocsPageOptions, docsPageInfo, renderDocsPage, wantsDocsPage } from './docs/render.js';
+import type { DocsPageOptions } from './docs/render.js';
+// Portable helpers of the node:http face (no node: import at run time): one home for each rule.
+import { acceptsGzip, contentTypeCharset } from './node/headers.js';
+import { Refusal } from './node/refusal.js';
+import { CROSS_SITE_OPTION_NAMES, checkCrossSite, createCrossSitePolicy } from './policy.js';
+import type { CrossSiteOptions, CrossSitePolicy } from './policy.js';
 
 /** Options of {@link createFetchHandler}; see {@link FETCH_HANDLER_DEFAULTS} for the defaults. */
-export interface FetchHandlerOptions {
+export interface FetchHandlerOptions extends CrossSiteOptions {
   /**
    * Paths the handler answers on; others get 404. Default `'any'`: the runtime or framework
    * routes, so the handler answers wherever it is mounted.
@@ -33,15 +34,24 @@ export interface FetchHandlerOptions {
   gzipThresholdBytes?: number;
   /** Time to receive the whole request body, in ms (408 beyond). */
   bodyTimeoutMs?: number;
-  /** Called before the body is read; refusal is 401 with `WWW-Authenticate`, and no handler runs. */
-  authenticate?: FetchAuthenticateHook;
+  /**
+   * Called with the `Request` before the body is read (`basicAuth(...)` fits); refusal is 401 with
+   * `WWW-Authenticate`, and no handler runs.
+   */
+  authenticate?: AuthenticateHook<Request>;
+  /**
+   * The handler is served on a loopback address (`Deno.serve`/`Bun.serve` on 127.0.0.1): a `Host`
+   * that is not a loopback name is refused unless `allowedHosts` admits it (DNS rebinding), as
+   * the node:http face does by the socket's address, which a fetch handler cannot see. Default false.
+   */
+  listeningOnLoopback?: boolean;
   /** Answer a browser's GET (`Accept: text/html`) with the documentation page of the methods. */
   docsPage?: boolean | DocsPageOptions;
   /** Told about refused requests (as `HttpError`) and internal errors; a throwing hook is ignored. */
   onError?: (error: Error) => void;
 }
 
-/** The defaults of {@link FetchHandlerOptions}. */
+/** The defaults of {@link FetchHandlerOptions}: the node:http face's, except `paths` (a test keeps them equal). */
 export const FETCH_HANDLER_DEFAULTS = Object.freeze({
   paths: 'any' as const,
   maxBodyBytes: 10 * 1024 * 1024,
@@ -49,27 +59,16 @@ export const FETCH_HANDLER_DEFAULTS = Object.freeze({
   gzipThresholdBytes: 1400,
   bodyTimeoutMs: 30_000,
   docsPage: false as const,
+  listeningOnLoopback: false as const,
 });
 
 /** A Web request handler: what `Deno.serve`, `Bun.serve` and a Worker's `fetch` take. */
 export type FetchHandler = (request: Request) => Promise<Response>;
 
 const OWNER = 'createFetchHandler options';
-const OPTION_NAMES: readonly (keyof FetchHandlerOptions)[] = ['paths', 'maxBodyBytes', 'maxInflatedBytes', 'gzipThresholdBytes', 'bodyTimeoutMs', 'authenticate', 'docsPage', 'onError'];
+const OPTION_NAMES: readonly string[] = [...Object.keys(FETCH_HANDLER_DEFAULTS), 'authenticate', 'onError', ...CROSS_SITE_OPTION_NAMES];
 const TEXT_XML = 'text/xml; charset=utf-8';
-const DEFAULT_CHALLENGE = 'Basic realm="XML-RPC", charset="UTF-8"';
 const encoder = new TextEncoder();
-
-/** An HTTP-level refusal: the status and a short text for the body. */
-class Refusal extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly headers: Readonly<Record<string, string>> = {},
-  ) {
-    super(message);
-  }
-}
 
 interface Settings {
   readonly paths: ReadonlySet<string> | 'any';
@@ -77,8 +76,10 @@ interface Settings {
   readonly maxInflatedBytes: number;
   readonly gzipThresholdBytes: number;
   readonly bodyTimeoutMs: number;
-  readonly authenticate: FetchAuthenticateHook | undefined;
+  readonly authenticate: AuthenticateHook<Request> | undefined;
   readonly docsPage: DocsPageOptions | undefined;
+  readonly crossSite: CrossSitePolicy;
+  readonly listeningOnLoopback: boolean;
   readonly onError: ((error: Error) => void) | undefined;
 }
 
@@ -92,15 +93,16 @@ export function createFetchHandler(dispatcher: XmlRpcDispatcher, options: FetchH
   }
   const settings = resolveSettings(options);
   return async (request) => {
+    const answering: Answering = { headers: {} };
     try {
-      return await answer(dispatcher, settings, request);
+      return await answer(dispatcher, settings, request, answering);
     } catch (error) {
       if (error instanceof Refusal) {
         report(settings, new HttpError(error.message, error.status, {}, ''));
-        return textResponse(error.status, error.message, error.headers);
+        return textResponse(error.status, error.message, { ...answering.headers, ...error.headers });
       }
       report(settings, error instanceof Error ? error : new Error(String(error)));
-      return textResponse(500, 'internal server error', {});
+      return textResponse(500, 'internal server error', answering.headers);
     }
   };
 }
@@ -121,15 +123,8 @@ function resolveSettings(options: FetchHandlerOptions): Settings {
     throw new OptionError(`${OWNER}.paths`, `${OWNER}.paths must be 'any' or an array of paths starting with '/'`);
   }
   const docsPage = options.docsPage ?? false;
-  if (typeof docsPage !== 'boolean') {
-    checkOptionNames(`${OWNER}.docsPage`, docsPage, ['title', 'description']);
-    for (const name of ['title', 'description'] as const) {
-      if (docsPage[name] !== undefined && typeof docsPage[name] !== 'string') {
-        throw new OptionError(`${OWNER}.docsPage.${name}`, `${OWNER}.docsPage.${name} must be a string`);
-      }
-    }
-  } else {
-    checkChoice(OWNER, 'docsPage', docsPage, [true, false]);
+  if (options.listeningOnLoopback !== undefined && typeof options.listeningOnLoopback !== 'boolean') {
+    throw new OptionError(`${OWNER}.listeningOnLoopback`, `${OWNER}.listeningOnLoopback must be true or false`);
   }
   return {
     paths: paths === 'any' ? 'any' : new Set(paths),
@@ -138,30 +133,46 @@ function resolveSettings(options: FetchHandlerOptions): Settings {
     gzipThresholdBytes: options.gzipThresholdBytes ?? FETCH_HANDLER_DEFAULTS.gzipThresholdBytes,
     bodyTimeoutMs: options.bodyTimeoutMs ?? FETCH_HANDLER_DEFAULTS.bodyTimeoutMs,
     authenticate: options.authenticate,
-    docsPage: docsPage === false ? undefined : docsPage === true ? {} : { ...docsPage },
+    docsPage: docsPage === false ? undefined : checkDocsPageOptions(docsPage),
     onError: options.onError,
+    crossSite: createCrossSitePolicy({ allowedOrigins: options.allowedOrigins, allowedHosts: options.allowedHosts }),
+    listeningOnLoopback: options.listeningOnLoopback ?? FETCH_HANDLER_DEFAULTS.listeningOnLoopback,
   };
 }
 
-/** One request: route, method, framing, credentials, body, call, answer. Throws a `Refusal`. */
-async function answer(dispatcher: XmlRpcDispatcher, settings: Settings, request: Request): Promise<Response> {
-  const path = new URL(request.url).pathname;
+/** What the cross-site policy adds to every answer of one request (CORS headers). */
+interface Answering {
+  headers: Readonly<Record<string, string>>;
+}
+
+/** One request: policy, route, method, framing, credentials, body, call, answer. Throws a `Refusal`. */
+async function answer(dispatcher: XmlRpcDispatcher, settings: Settings, request: Request, answering: Answering): Promise<Response> {
+  const url = new URL(request.url);
+  const path = url.pathname;
+  const known = settings.paths === 'any' || settings.paths.has(path);
+  const preflight = crossSite(settings, request, url, answering);
+  if (preflight !== undefined) {
+    if (!known) throw new Refusal(404, 'no XML-RPC endpoint here');
+    return preflight;
+  }
   // Route first: an unknown path is 404 whatever the method (RFC 9110 §15.5.5 and §15.5.6).
-  if (settings.paths !== 'any' && !settings.paths.has(path)) throw new Refusal(404, `no XML-RPC endpoint at ${path.slice(0, 200)}`);
+  if (!known) throw new Refusal(404, `no XML-RPC endpoint at ${quoteExcerpt(path)}`);
   if (request.method !== 'POST') {
     if (settings.docsPage === undefined) {
       throw new Refusal(405, `method ${request.method} not allowed: XML-RPC calls are POST`, { Allow: 'POST' });
     }
-    if (!(await asksForPage(request))) {
+    if (!wantsDocsPage({ method: request.method, headers: { accept: request.headers.get('accept') ?? undefined } })) {
+      // GET serves the page to browsers only; a program's GET still gets 405.
       throw new Refusal(405, `method ${request.method} not allowed: XML-RPC calls are POST; GET with Accept: text/html shows the documentation page`, { Allow: 'GET, HEAD, POST' });
     }
     // The page lists the methods: it is behind the same authentication as calls.
     await authenticate(settings, request);
-    return docsPageResponse(dispatcher, settings.docsPage, request, path);
+    const page = await renderDocsPage(docsPageInfo(dispatcher, settings.docsPage, path));
+    return new Response(request.method === 'HEAD' ? null : page, { status: 200, headers: { ...DOCS_PAGE_HEADERS, ...answering.headers } });
   }
   const coding = request.headers.get('content-encoding') ?? '';
   if (!isSupportedCoding(coding)) {
-    throw new Refusal(415, `unsupported Content-Encoding ${JSON.stringify(coding.slice(0, 40))}: use gzip, deflate or none`, { 'Accept-Encoding': 'gzip, deflate' });
+    throw new Refusal(415, `unsupported Content-Encoding ${quoteExcerpt(coding)}: use gzip, deflate or none`, { 'Accept-Encoding': 'gzip, deflate' });
   }
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > settings.maxBodyBytes) {
@@ -170,8 +181,34 @@ async function answer(dispatcher: XmlRpcDispatcher, settings: Settings, request:
   const user = await authenticate(settings, request);
   const raw = await readBody(request, settings.maxBodyBytes, settings.bodyTimeoutMs);
   const body = await inflate(raw, coding, settings.maxInflatedBytes);
-  const xml = await dispatcher.dispatch(body, { path, headers: headerRecord(request.headers), user, signal: request.signal });
-  return xmlResponse(xml, request, settings.gzipThresholdBytes);
+  const charset = contentTypeCharset(request.headers.get('content-type') ?? undefined);
+  const xml = await dispatcher.dispatch(body, { path, headers: headerRecord(request.headers), user, signal: request.signal, charset });
+  return xmlResponse(xml, request, settings.gzipThresholdBytes, answering.headers);
+}
+
+/**
+ * Applies the cross-site policy (lib/server/policy.ts, as the node:http face does): returns the
+ * answer to a CORS preflight, throws a 403 `Refusal`, or notes the CORS headers and returns undefined.
+ */
+function crossSite(settings: Settings, request: Request, url: URL, answering: Answering): Response | undefined {
+  const header = (name: string): string | undefined => request.headers.get(name) ?? undefined;
+  const verdict = checkCrossSite(
+    {
+      method: request.method,
+      host: header('host') ?? url.host,
+      origin: header('origin'),
+      secFetchSite: header('sec-fetch-site'),
+      secFetchMode: header('sec-fetch-mode'),
+      listeningOnLoopback: settings.listeningOnLoopback,
+      accessControlRequestMethod: header('access-control-request-method'),
+      accessControlRequestHeaders: header('access-control-request-headers'),
+    },
+    settings.crossSite,
+  );
+  if (verdict.action === 'refuse') throw new Refusal(verdict.status, verdict.reason, verdict.headers);
+  answering.headers = verdict.headers;
+  if (verdict.action === 'preflight') return new Response(null, { status: verdict.status, headers: verdict.headers });
+  return undefined;
 }
 
 /** Runs the `authenticate` hook (the user, or `undefined` without a hook); refuses with 401. */
@@ -235,59 +272,19 @@ async function inflate(raw: Uint8Array, coding: string, maxBytes: number): Promi
   }
 }
 
-async function xmlResponse(xml: string, request: Request, gzipThresholdBytes: number): Promise<Response> {
+async function xmlResponse(xml: string, request: Request, gzipThresholdBytes: number, extra: Readonly<Record<string, string>>): Promise<Response> {
   const bytes = encoder.encode(xml);
-  const headers: Record<string, string> = { 'Content-Type': TEXT_XML };
+  const headers: Record<string, string> = { ...extra, 'Content-Type': TEXT_XML };
   if (bytes.byteLength <= gzipThresholdBytes) return new Response(bytes, { status: 200, headers });
-  headers['Vary'] = 'Accept-Encoding';
-  if (!acceptsGzip(request.headers.get('accept-encoding'))) return new Response(bytes, { status: 200, headers });
+  headers['Vary'] = extra['Vary'] === undefined ? 'Accept-Encoding' : `${extra['Vary']}, Accept-Encoding`;
+  if (!acceptsGzip(request.headers.get('accept-encoding') ?? undefined)) return new Response(bytes, { status: 200, headers });
   headers['Content-Encoding'] = 'gzip';
-  return new Response(await gzipBody(bytes), { status: 200, headers });
+  // gzipBody's bytes are a fresh ArrayBuffer's (never shared), which a Response body must be.
+  return new Response((await gzipBody(bytes)) as Uint8Array<ArrayBuffer>, { status: 200, headers });
 }
 
 function textResponse(status: number, message: string, extra: Readonly<Record<string, string>>): Response {
   return new Response(`${message}\n`, { status, headers: { ...extra, 'Content-Type': 'text/plain; charset=utf-8' } });
-}
-
-/** Whether a GET or HEAD asks for the page, by the docs-page module's rule (loaded then, not at import). */
-async function asksForPage(request: Request): Promise<boolean> {
-  const { wantsDocsPage } = await import('./docs-page.js');
-  const view = { method: request.method, headers: { accept: request.headers.get('accept') ?? undefined } };
-  return wantsDocsPage(view as unknown as IncomingMessage);
-}
-
-/** The documentation page, rendered by the docs-page module (loaded on the first page asked for). */
-async function docsPageResponse(dispatcher: XmlRpcDispatcher, options: DocsPageOptions, request: Request, path: string): Promise<Response> {
-  const { DOCS_PAGE_CSP, docsPageInfo, renderDocsPage } = await import('./docs-page.js');
-  const page = await renderDocsPage(docsPageInfo(dispatcher, options, path));
-  const headers = {
-    'Content-Type': 'text/html; charset=utf-8',
-    'Content-Security-Policy': DOCS_PAGE_CSP,
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'Cache-Control': 'no-cache',
-    // The same URL answers XML-RPC to programs.
-    Vary: 'Accept',
-  };
-  return new Response(request.method === 'HEAD' ? null : page, { status: 200, headers });
-}
-
-/** Whether an `Accept-Encoding` value allows gzip (`q=0` forbids). */
-function acceptsGzip(header: string | null): boolean {
-  if (header === null) return false;
-  let star = false;
-  for (const part of header.split(',')) {
-    const [name = '', ...params] = part.split(';');
-    const coding = name.trim().toLowerCase();
-    let q = 1;
-    for (const param of params) {
-      const [key = '', value = ''] = param.split('=');
-      if (key.trim().toLowerCase() === 'q') q = Number(value.trim());
-    }
-    if (coding === 'gzip' || coding === 'x-gzip') return q > 0;
-    if (coding === '*') star = q > 0;
-  }
-  return star;
 }
 
 /** The request headers as a record of lower-case names, as handlers see them in `currentCall().headers`. */

@@ -21,4 +21,4 @@ export { FaultCode } from '../core/fault-codes.js';
 export type { FaultCodeNumber } from '../core/fault-codes.js';
 export type { Signature, SignatureType } from './signature.js';
 export { FETCH_HANDLER_DEFAULTS, createFetchHandler } from './fetch.js';
-export type { FetchAuthenticateHook, FetchHandler, FetchHandlerOptions } from './fetch.js';
+export type { FetchHandler, FetchHandlerOptions } from './fetch.js';

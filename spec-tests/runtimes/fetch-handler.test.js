@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { Fault, OptionError, XmlRpcError, createServer, decodeResponse, encodeCall } from '../../dist/index.js';
-import { FETCH_HANDLER_DEFAULTS, FaultCode, XmlRpcDispatcher, createFetchHandler } from '../../dist/server/index.js';
+import { FETCH_HANDLER_DEFAULTS, FaultCode, SERVER_DEFAULTS, XmlRpcDispatcher, basicAuth, createFetchHandler } from '../../dist/server/index.js';
 
 const URL_BASE = 'http://example.test';
 
@@ -158,6 +158,63 @@ describe('createFetchHandler authentication', () => {
   });
 });
 
+describe('createFetchHandler with basicAuth (the portable one of the node:http face)', () => {
+  const handle = createFetchHandler(calculator(), { authenticate: basicAuth({ alice: 's3cret' }) });
+
+  test('good credentials call; bad ones get 401 with the Basic challenge', async () => {
+    const good = await handle(post(encodeCall('calc.add', [1, 2]), { Authorization: `Basic ${btoa('alice:s3cret')}` }));
+    assert.equal(await valueOf(good), 3);
+    const bad = await handle(post(encodeCall('calc.add', [1, 2]), { Authorization: `Basic ${btoa('alice:wrong')}` }));
+    assert.equal(bad.status, 401);
+    assert.equal(bad.headers.get('www-authenticate'), 'Basic realm="XML-RPC", charset="UTF-8"');
+  });
+});
+
+describe('createFetchHandler cross-site policy', () => {
+  test('listeningOnLoopback: a Host that is not a loopback name is refused (DNS rebinding), unless allowedHosts admits it', async () => {
+    const loopback = createFetchHandler(calculator(), { listeningOnLoopback: true });
+    const rebound = await loopback(new Request('http://attacker.test:8080/', { method: 'POST', body: encodeCall('calc.add', [1, 2]) }));
+    assert.equal(rebound.status, 403);
+    assert.match(await rebound.text(), /not a loopback name/);
+    const local = await loopback(new Request('http://127.0.0.1:8080/', { method: 'POST', body: encodeCall('calc.add', [1, 2]) }));
+    assert.equal(await valueOf(local), 3);
+    const admitted = createFetchHandler(calculator(), { listeningOnLoopback: true, allowedHosts: ['my-box.lan'] });
+    assert.equal((await admitted(new Request('http://my-box.lan/', { method: 'POST', body: encodeCall('calc.add', [1, 2]) }))).status, 200);
+  });
+
+  test('the CORS headers of an allowed origin are on every answer, refusals and gzipped answers too', async () => {
+    const handle = createFetchHandler(calculator(), { allowedOrigins: ['http://app.test'], maxBodyBytes: 100 });
+    const refused = await handle(post('x'.repeat(200), { Origin: 'http://app.test' }));
+    assert.equal(refused.status, 413);
+    assert.equal(refused.headers.get('access-control-allow-origin'), 'http://app.test');
+    const big = await createFetchHandler(calculator(), { allowedOrigins: ['http://app.test'] })(post(encodeCall('echo', ['z'.repeat(5000)]), { Origin: 'http://app.test', 'Accept-Encoding': 'gzip' }));
+    assert.equal(big.headers.get('access-control-allow-origin'), 'http://app.test');
+    assert.equal(big.headers.get('content-encoding'), 'gzip');
+    assert.match(big.headers.get('vary'), /Origin/);
+    assert.match(big.headers.get('vary'), /Accept-Encoding/);
+  });
+});
+
+describe('createFetchHandler docs page', () => {
+  test('a browser GET gets the page with its CSP; HEAD the headers only', async () => {
+    const { DOCS_PAGE_CSP } = await import('../../dist/server/index.js');
+    const handle = createFetchHandler(calculator(), { docsPage: { title: 'Calculator' } });
+    const page = await handle(new Request(URL_BASE + '/RPC2', { headers: { Accept: 'text/html' } }));
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.get('content-security-policy'), DOCS_PAGE_CSP);
+    const html = await page.text();
+    assert.match(html, /<title>Calculator<\/title>/);
+    assert.match(html, /calc\.add/);
+    const head = await handle(new Request(URL_BASE + '/RPC2', { method: 'HEAD', headers: { Accept: 'text/html' } }));
+    assert.equal(head.status, 200);
+    assert.equal(await head.text(), '');
+  });
+
+  test("the page's options are checked like the node:http face's", () => {
+    assert.throws(() => createFetchHandler(calculator(), { docsPage: { titel: 'x' } }), OptionError);
+  });
+});
+
 describe('createFetchHandler options', () => {
   test('unknown names are refused with the closest known one suggested', () => {
     assert.throws(() => createFetchHandler(calculator(), { bodyTimeout: 10 }), (error) => {
@@ -173,9 +230,12 @@ describe('createFetchHandler options', () => {
     assert.throws(() => createFetchHandler({}), TypeError);
   });
 
-  test('the defaults are exported, frozen', () => {
+  test("the defaults are exported, frozen, and the node:http face's where both have the option", () => {
     assert.ok(Object.isFrozen(FETCH_HANDLER_DEFAULTS));
-    assert.equal(FETCH_HANDLER_DEFAULTS.maxBodyBytes, 10 * 1024 * 1024);
+    for (const name of ['maxBodyBytes', 'maxInflatedBytes', 'gzipThresholdBytes', 'bodyTimeoutMs']) {
+      assert.equal(FETCH_HANDLER_DEFAULTS[name], SERVER_DEFAULTS[name], name);
+    }
+    assert.equal(FETCH_HANDLER_DEFAULTS.paths, 'any');
   });
 });
 
@@ -192,8 +252,13 @@ describe('createFetchHandler matches the node:http face', () => {
     ['an unknown Content-Encoding', { method: 'POST', body: 'x', headers: { 'Content-Encoding': 'br' } }, '/RPC2'],
     ['a body over maxBodyBytes', { method: 'POST', body: 'x'.repeat(3000) }, '/RPC2'],
     ['bad gzip', { method: 'POST', body: new Uint8Array([31, 139, 8, 0, 1, 2]), headers: { 'Content-Encoding': 'gzip' } }, '/RPC2'],
+    ['a call from an allowed origin', { method: 'POST', body: encodeCall('calc.add', [1, 2]), headers: { Origin: 'http://app.test' } }, '/RPC2'],
+    ['a call from another origin', { method: 'POST', body: encodeCall('calc.add', [1, 2]), headers: { Origin: 'http://evil.test' } }, '/RPC2'],
+    ['a cross-site call without Origin', { method: 'POST', body: encodeCall('calc.add', [1, 2]), headers: { 'Sec-Fetch-Site': 'cross-site' } }, '/RPC2'],
+    ['a preflight from an allowed origin', { method: 'OPTIONS', headers: { Origin: 'http://app.test', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } }, '/RPC2'],
+    ['a preflight from another origin', { method: 'OPTIONS', headers: { Origin: 'http://evil.test', 'Access-Control-Request-Method': 'POST' } }, '/RPC2'],
   ];
-  const options = { maxBodyBytes: 2048 };
+  const options = { maxBodyBytes: 2048, allowedOrigins: ['http://app.test'] };
   const handle = createFetchHandler(calculator(), { ...options, paths: ['/', '/RPC2'] });
 
   before(async () => {
@@ -209,7 +274,9 @@ describe('createFetchHandler matches the node:http face', () => {
       const fromNode = await fetch(base + path, init);
       const fromFetch = await handle(new Request(URL_BASE + path, init));
       assert.equal(fromFetch.status, fromNode.status);
-      assert.equal(fromFetch.headers.get('allow'), fromNode.headers.get('allow'));
+      for (const header of ['allow', 'access-control-allow-origin', 'access-control-allow-methods', 'access-control-allow-headers', 'access-control-allow-credentials']) {
+        assert.equal(fromFetch.headers.get(header), fromNode.headers.get(header), header);
+      }
       if (fromNode.status === 200) assert.equal(await faultCodeOf(fromFetch), await faultCodeOf(fromNode));
       else await fromNode.arrayBuffer();
     });

@@ -42,7 +42,8 @@ export class FetchTransport implements Transport {
       let response: Response;
       try {
         response = await fetchFunction(this.endpoint.origin + this.endpoint.path, {
-          method: 'POST', headers, body: request.body, signal, redirect: 'manual',
+          // (The cast: DOM's BodyInit wants an ArrayBuffer-backed view; fetch copies the bytes.)
+          method: 'POST', headers, body: request.body as Uint8Array<ArrayBuffer>, signal, redirect: 'manual',
         });
       } catch (error) {
         throw this.mapError(error, request.signal, phase.signal);
