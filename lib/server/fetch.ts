@@ -280,7 +280,9 @@ async function xmlResponse(xml: string, request: Request, gzipThresholdBytes: nu
   if (!acceptsGzip(request.headers.get('accept-encoding') ?? undefined)) return new Response(bytes, { status: 200, headers });
   headers['Content-Encoding'] = 'gzip';
   // gzipBody's bytes are a fresh ArrayBuffer's (never shared), which a Response body must be.
-  return new Response((await gzipBody(bytes)) as Uint8Array<ArrayBuffer>, { status: 200, headers });
+  // `encodeBody: 'manual'`: Workers would otherwise gzip the gzipped body again; others ignore it.
+  const init: ResponseInit & { encodeBody: 'manual' } = { status: 200, headers, encodeBody: 'manual' };
+  return new Response((await gzipBody(bytes)) as Uint8Array<ArrayBuffer>, init);
 }
 
 function textResponse(status: number, message: string, extra: Readonly<Record<string, string>>): Response {

@@ -282,3 +282,13 @@ describe('createFetchHandler matches the node:http face', () => {
     });
   }
 });
+
+describe('the server entry for Web runtimes (dist/server/fetch/index.js)', () => {
+  test("exports the server entry's own objects, all but the node:http face", async () => {
+    const web = await import('../../dist/server/fetch/index.js');
+    const full = await import('../../dist/server/index.js');
+    for (const [name, value] of Object.entries(web)) assert.equal(full[name], value, name);
+    const left = Object.keys(full).filter((name) => !(name in web)).sort();
+    assert.deepEqual(left, ['SERVER_DEFAULTS', 'SERVER_OPTION_NAMES', 'XmlRpcServer', 'createServer', 'docsPageHandler']);
+  });
+});
