@@ -67,29 +67,33 @@ export function requireRuntimes(...names) {
 /**
  * Starts a long-running process that prints `READY <port>` once it listens. `ready` resolves with
  * the port, or rejects when the process exits first or `readyWithinMs` passes (its output quoted).
- * With `ready: false` it resolves at once (the caller polls the service itself); `stdio` may pass
+ * `readyPattern` is the line to wait for (its first group the port). With `ready: false` it resolves at once (the caller polls the service itself); `stdio` may pass
  * extra descriptors (listening sockets) to the child.
  */
-export function startServer(command, args, { cwd = ROOT, env, readyWithinMs = 30_000, stdio = ['ignore', 'pipe', 'pipe'], ready: waitForReady = true } = {}) {
+export function startServer(command, args, { cwd = ROOT, env, readyWithinMs = 30_000, stdio = ['ignore', 'pipe', 'pipe'], ready: waitForReady = true, readyPattern = /READY (\d+)/ } = {}) {
   const child = spawn(command, args, { cwd, env: childEnv(env), stdio });
   let output = '';
+  let onOutput = () => {};
   const keep = (chunk) => {
     if (output.length < 20_000) output += chunk;
+    onOutput();
   };
   child.stdout.setEncoding('utf8');
   child.stderr.setEncoding('utf8');
+  // The ready line may come on either stream (Deno.serve writes its own to stderr).
+  child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   const ready = new Promise((resolve, reject) => {
     if (!waitForReady) return resolve(undefined);
     const timer = setTimeout(() => reject(new Error(`${command} not ready within ${readyWithinMs} ms: ${output.slice(-2000)}`)), readyWithinMs);
-    child.stdout.on('data', (chunk) => {
-      keep(chunk);
-      const match = /READY (\d+)/.exec(output);
+    onOutput = () => {
+      const match = readyPattern.exec(output);
       if (match !== null) {
         clearTimeout(timer);
+        onOutput = () => {};
         resolve(Number(match[1]));
       }
-    });
+    };
     child.once('error', (error) => {
       clearTimeout(timer);
       reject(error);
@@ -100,7 +104,6 @@ export function startServer(command, args, { cwd = ROOT, env, readyWithinMs = 30
     });
   });
   ready.catch(() => undefined);
-  if (!waitForReady) child.stdout.on('data', keep);
   const stop = () => {
     if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
     const exited = new Promise((resolve) => child.once('exit', resolve));
