@@ -35,6 +35,15 @@ async function checkCalculator(base) {
   assert.equal(foreign.status, 403);
 }
 
+/** The `[alias]` table of deploy/workers/wrangler.toml, paths made absolute. */
+function wranglerAliases() {
+  const toml = readFileSync(`${ROOT}deploy/workers/wrangler.toml`, 'utf8');
+  const table = toml.split(/^\[alias\]$/m)[1]?.split(/^\[/m)[0] ?? '';
+  const aliases = {};
+  for (const [, name, target] of table.matchAll(/^"([^"]+)" = "([^"]+)"$/gm)) aliases[name] = target.startsWith('./') ? `${ROOT}deploy/workers/${target.slice(2)}` : target;
+  return aliases;
+}
+
 describe('deploy/workers: the Worker recipe in workerd', { skip: skipUnless('workerd') }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'xmlrpc-deploy-workers-'));
   let workerd;
@@ -49,8 +58,8 @@ describe('deploy/workers: the Worker recipe in workerd', { skip: skipUnless('wor
       format: 'esm',
       platform: 'browser',
       conditions: ['workerd', 'worker', 'browser'],
-      alias: WEB_ENTRIES,
-      external: ['xmlbuilder2'],
+      // wrangler.toml's [alias] table, as wrangler hands it to esbuild.
+      alias: { ...WEB_ENTRIES, ...wranglerAliases() },
       logLevel: 'silent',
     });
     writeFileSync(join(dir, 'config.capnp'), singleWorkerConfig({ script: 'worker.js', bindings: { RPC_PASSWORD: 's3cret', ALLOWED_ORIGINS: 'https://app.example.com' } }));
@@ -69,6 +78,7 @@ describe('deploy/workers: the Worker recipe in workerd', { skip: skipUnless('wor
     const toml = readFileSync(`${ROOT}deploy/workers/wrangler.toml`, 'utf8');
     assert.match(toml, /^main = "src\/worker\.js"$/m);
     assert.doesNotMatch(toml, /^\s*compatibility_flags/m);
+    assert.deepEqual(Object.keys(wranglerAliases()), ['xmlbuilder2']);
   });
 
   test('serves the calculator: Basic auth, faults, CORS for the allowed origin, 403 for others', async () => {

@@ -15,7 +15,7 @@ import { EXPECTED_CLIENT_RESULTS, EXPECTED_OWN_SERVER_RESULTS, runClientChecks }
 import { registerMethods } from '../../fixtures/runtimes/methods.js';
 import { workerdConfig } from '../../fixtures/runtimes/workerd-config.js';
 import { EXPECTED_PYTHON_RESULTS } from './server-runtime.js';
-import { FIXTURES, REQUIRED, binary, requireRuntimes, runJson, skipUnless, startPythonServer, startServer } from './support.js';
+import { FIXTURES, REQUIRED, ROOT, binary, requireRuntimes, runJson, skipUnless, startPythonServer, startServer } from './support.js';
 
 const skip = skipUnless('workerd', 'python3');
 
@@ -29,8 +29,9 @@ export async function bundleWorker(entry, outfile) {
     platform: 'browser',
     conditions: ['workerd', 'worker', 'browser'],
     minify: true,
-    // The docs page's HTML builder needs Node's `events`: a Worker serves calls, not the page.
-    external: ['xmlbuilder2'],
+    // The docs page's HTML builder needs Node's `events`: a Worker serves calls, not the page
+    // (the stub deploy/workers/wrangler.toml aliases it to).
+    alias: { xmlbuilder2: `${ROOT}deploy/workers/src/no-docs-page.js` },
     logLevel: 'silent',
   });
 }
