@@ -80,6 +80,11 @@ export function runtimeSuite(runtime, command) {
     test('our client calls it (from Node)', async () => {
       assert.deepEqual(await runClientChecks(Client, Fault, url, {}, true), { ...EXPECTED_CLIENT_RESULTS, ...EXPECTED_OWN_SERVER_RESULTS });
     });
+    test('with an AsyncLocalStorage installed, currentCall() works after await', async () => {
+      const client = new Client(url);
+      assert.equal(await client.call('path_after_await'), '/RPC2');
+      await client.close();
+    });
     test('a browser GET gets the documentation page; a program GET gets 405', async () => {
       const page = await fetch(url, { headers: { Accept: 'text/html' } });
       assert.equal(page.status, 200);
