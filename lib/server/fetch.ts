@@ -53,12 +53,19 @@ export interface FetchHandlerOptions extends CrossSiteOptions {
 
 /** The defaults of {@link FetchHandlerOptions}: the node:http face's, except `paths` (a test keeps them equal). */
 export const FETCH_HANDLER_DEFAULTS = Object.freeze({
+  /** Every path: the runtime or framework routes. */
   paths: 'any' as const,
+  /** Largest request body as sent. */
   maxBodyBytes: 10 * 1024 * 1024,
+  /** Largest request body once inflated. */
   maxInflatedBytes: 20 * 1024 * 1024,
+  /** Responses over this size are gzipped for clients that accept it. */
   gzipThresholdBytes: 1400,
+  /** Time to receive a body. */
   bodyTimeoutMs: 30_000,
+  /** No documentation page. */
   docsPage: false as const,
+  /** Not known to listen on a loopback address: no Host check. */
   listeningOnLoopback: false as const,
 });
 
