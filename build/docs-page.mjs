@@ -15,22 +15,28 @@ const source = join(root, 'lib/server/docs');
 const out = join(root, 'dist/server/docs');
 
 /**
- * Modules the page never runs but the shared code still reaches: the fast-xml-parser reader
- * (the page decodes with the built-in reader) and node:util's TextDecoder (a browser global).
+ * What the shared modules import that the page needs less of: the package root (lib/cli takes
+ * its values and errors there; the page takes them from lib/core alone), the fast-xml-parser
+ * reader (the page decodes with the built-in one) and node:util's TextDecoder (a browser global).
  */
+const STAND_INS = {
+  'package-root': "export * from './lib/core/values.ts'; export * from './lib/core/errors.ts';",
+  'node:util': 'export const TextDecoder = globalThis.TextDecoder;',
+  'fast-xml-parser': "export class XMLParser { constructor() { throw new Error('the docs page reads with the built-in reader'); } }",
+};
+
 const browserStandIns = {
   name: 'browser-stand-ins',
   setup(b) {
-    // lib/cli/json.ts and lexical.ts import the values through the package root, which loads
-    // the client and server too; what they take from it lives in lib/core/values.ts.
+    // Modules of lib/cli import values and errors through the package root, which loads the
+    // client and the server too; the page takes them from lib/core alone.
     b.onResolve({ filter: /^\.\.\/index\.js$/ }, (args) =>
-      args.importer.startsWith(join(root, 'lib/cli/')) ? { path: join(root, 'lib/core/values.ts') } : undefined);
+      args.importer.startsWith(join(root, 'lib/cli/')) ? { path: 'package-root', namespace: 'stand-in' } : undefined);
     b.onResolve({ filter: /^(fast-xml-parser|node:util)$/ }, (args) => ({ path: args.path, namespace: 'stand-in' }));
     b.onLoad({ filter: /.*/, namespace: 'stand-in' }, (args) => ({
-      contents: args.path === 'node:util'
-        ? 'export const TextDecoder = globalThis.TextDecoder;'
-        : "export class XMLParser { constructor() { throw new Error('the docs page reads with the built-in reader'); } }",
+      contents: STAND_INS[args.path],
       loader: 'js',
+      resolveDir: root,
     }));
   },
 };

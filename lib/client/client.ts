@@ -9,25 +9,25 @@ import { decodeResponse } from '../codec/decode.js';
 import type { DecodeOptions, EncodeOptions } from '../codec/options.js';
 import { CompressionError, gzipBody, inflateBody } from '../core/compression.js';
 import { AbortError, DecodeError, Fault, HttpError, NetworkError, OptionError, TimeoutError } from '../core/errors.js';
-import { isPlainObject, type XmlRpcValue } from '../core/values.js';
+import type { XmlRpcValue } from '../core/values.js';
 import { CookieJar } from './cookies.js';
 import { basicAuthorization, parseEndpoint, type Endpoint } from './endpoint.js';
 import { bodyExcerpt, charsetOf, flattenHeaders, httpStatusError, summarizeBody } from './error-prose.js';
+export type { MulticallCall } from './multicall.js';
+import {
+  isMulticallMissing,
+  readMulticallResult,
+  splitMulticallOptions,
+  toMulticallBatch,
+  type MulticallCall,
+  type ClientMulticallOptions,
+  type MulticallShape,
+  type MulticallSlot,
+} from './multicall.js';
 import { checkCallOptions, resolveClientOptions, type CallOptions, type ClientOptions, type ClientSettings } from './options.js';
 import { pickTransport } from './pick-transport.js';
 import { createRemoteApi, type DynamicApi, type RemoteApi, type RemoteApiOptions } from './proxy.js';
 import type { Transport, TransportResponse } from './transport.js';
-
-/** One call of a {@link Client.multicall} batch. */
-export interface MulticallCall {
-  /** The remote method to call; a non-empty string. */
-  methodName: string;
-  /** Positional parameters; none when left out. */
-  params?: readonly unknown[];
-}
-
-/** The interop fault code for "method not found" (spec digest §7.6). */
-const METHOD_NOT_FOUND = -32601;
 
 /** A 200 response with its body inflated. */
 interface InflatedResponse {
@@ -51,6 +51,8 @@ export class Client {
   private readonly multicallFallback: boolean;
   /** Learnt from the first multicall: false once the server said it has no `system.multicall`. */
   private multicallSupported: boolean | undefined;
+  /** Learnt from earlier multicalls: 'unwrapped' once the server answered in supervisord's shape. */
+  private multicallShape: MulticallShape | undefined;
   private closed = false;
   /** Calls in flight; `close()` waits for them. */
   private active = 0;
@@ -107,34 +109,30 @@ export class Client {
 
   /**
    * Sends several calls in one request through `system.multicall`. Each slot of the result holds
-   * the call's value or its {@link Fault} (not thrown). When the server has no `system.multicall`
-   * (fault -32601, or Python's "is not supported"), the calls are made one by one, in order.
+   * the call's value, its {@link Fault}, or a `MulticallResultError` when that slot's result could
+   * not be read (none is thrown). Conforming results and supervisord's unwrapped ones are both
+   * read (see lib/client/multicall.ts). When the server has no `system.multicall` (fault -32601,
+   * or Python's "is not supported"), the calls are made one by one, in order.
    */
-  async multicall(calls: readonly MulticallCall[], options?: CallOptions): Promise<Array<XmlRpcValue | Fault>> {
-    if (!Array.isArray(calls)) throw new TypeError(`multicall takes an array of calls, got ${describe(calls)}`);
-    const batch = calls.map((c: MulticallCall, i) => {
-      if (!isPlainObject(c) || typeof c.methodName !== 'string' || c.methodName === '') {
-        throw new TypeError(`multicall: calls[${i}] must be { methodName: string, params?: unknown[] }`);
-      }
-      if (c.params !== undefined && !Array.isArray(c.params)) {
-        throw new TypeError(`multicall: calls[${i}].params must be an array, got ${describe(c.params)}`);
-      }
-      return { methodName: c.methodName, params: c.params ?? [] };
-    });
+  async multicall(calls: readonly MulticallCall[], options?: ClientMulticallOptions): Promise<MulticallSlot[]> {
+    const batch = toMulticallBatch(calls);
+    const { callOptions, shape } = splitMulticallOptions(options);
     if (batch.length === 0) return [];
-    if (this.multicallSupported === false) return this.callEach(batch, options);
+    if (this.multicallSupported === false) return this.callEach(batch, callOptions);
     let result: XmlRpcValue;
     try {
-      result = await this.call('system.multicall', [batch], options);
+      result = await this.call('system.multicall', [batch], callOptions);
     } catch (error) {
-      if (this.multicallFallback && error instanceof Fault && isMethodMissing(error)) {
+      if (this.multicallFallback && error instanceof Fault && isMulticallMissing(error)) {
         this.multicallSupported = false;
-        return this.callEach(batch, options);
+        return this.callEach(batch, callOptions);
       }
       throw error;
     }
     this.multicallSupported = true;
-    return unpackMulticall(result, batch.length);
+    const reading = readMulticallResult(result, batch.length, { known: this.multicallShape, forced: shape });
+    this.multicallShape ??= reading.evidence;
+    return reading.slots;
   }
 
   /**
@@ -299,30 +297,4 @@ function isNotXmlRpc(body: Uint8Array, contentType: string | undefined): boolean
   if (head.startsWith('<!doctype html') || head.startsWith('<html')) return true;
   if (contentType === undefined) return false;
   return !/xml/i.test(contentType);
-}
-
-function isMethodMissing(fault: Fault): boolean {
-  if (fault.faultCode === METHOD_NOT_FOUND) return true;
-  // Python answers faultCode 1 'method "system.multicall" is not supported'; others word it alike.
-  return /system\.multicall/.test(fault.faultString) &&
-    /not (supported|found|defined|exist)|unknown|no such/i.test(fault.faultString);
-}
-
-/** Checks and unpacks a `system.multicall` result: `[value]` entries and fault structs. */
-function unpackMulticall(result: XmlRpcValue, expected: number): Array<XmlRpcValue | Fault> {
-  if (!Array.isArray(result)) {
-    throw new DecodeError('structure', `system.multicall returned ${describe(result)}, not an array`);
-  }
-  if (result.length !== expected) {
-    throw new DecodeError('structure', `system.multicall returned ${result.length} results for ${expected} calls`);
-  }
-  return result.map((entry, i) => {
-    if (Array.isArray(entry) && entry.length === 1) return entry[0] as XmlRpcValue;
-    if (isPlainObject(entry) && 'faultCode' in entry && 'faultString' in entry) {
-      const code = entry['faultCode'];
-      const text = entry['faultString'];
-      if ((typeof code === 'number' || typeof code === 'string') && typeof text === 'string') return new Fault(code, text);
-    }
-    throw new DecodeError('structure', 'system.multicall result is neither a one-element array nor a fault struct', `[${i}]`);
-  });
 }

@@ -1,5 +1,6 @@
 /** The XML-RPC client: public exports. */
 export { Client, type MulticallCall } from './client.js';
+export { MulticallResultError, type ClientMulticallOptions, type MulticallShape, type MulticallSlot } from './multicall.js';
 export { CLIENT_DEFAULTS } from './options.js';
 export type {
   CallOptions,

@@ -47,6 +47,29 @@ describe('a proxy that answers CONNECT with 200, then garbage', () => {
   });
 });
 
+describe('the reconnect budget is per call', () => {
+  test('a server that is down fails each call with its own cause, and is reached again once back', async () => {
+    const { startServer, answer } = await import('./support.js');
+    const first = await startServer((req, res) => answer(res, 'up'));
+    const port = first.port;
+    await first.close();
+    const c = new Client(`http://127.0.0.1:${port}/RPC2`);
+    try {
+      for (let i = 0; i < 8; i++) {
+        await assert.rejects(c.call('x'), (e) => e instanceof NetworkError && e.cause?.code === 'ECONNREFUSED', `call ${i + 1}`);
+      }
+      const back = await startServer((req, res) => answer(res, 'up'), { listen: { port } });
+      try {
+        assert.equal(await c.call('x'), 'up');
+      } finally {
+        await back.close();
+      }
+    } finally {
+      await c.close();
+    }
+  });
+});
+
 describe('a proxy that accepts TCP and never answers CONNECT', () => {
   let proxy;
   before(async () => {

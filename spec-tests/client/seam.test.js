@@ -211,3 +211,59 @@ describe('a scheme that does not match the port gets a hint naming the other one
     });
   }
 });
+
+describe("transport: 'auto' picks undici on Node, fetch where undici is not right", () => {
+  let server;
+  before(async () => {
+    server = await startServer((req, res) => answer(res, 'ok'));
+  });
+  after(() => server.close());
+
+  test('on Node: undici (its options are taken, and calls work)', async () => {
+    const c = new Client(server.url(), { connections: 2 });
+    try {
+      assert.equal(await c.call('x'), 'ok');
+    } finally {
+      await c.close();
+    }
+  });
+
+  for (const [runtime, install] of [
+    ['Bun', () => { globalThis.Bun = {}; return () => delete globalThis.Bun; }],
+    ['Cloudflare Workers', () => {
+      const saved = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+      Object.defineProperty(globalThis, 'navigator', { value: { userAgent: 'Cloudflare-Workers' }, configurable: true });
+      return () => (saved === undefined ? delete globalThis.navigator : Object.defineProperty(globalThis, 'navigator', saved));
+    }],
+  ]) {
+    test(`in ${runtime}: fetch (undici-only options are refused by name)`, async () => {
+      const restore = install();
+      try {
+        assert.throws(() => new Client(server.url(), { connections: 2 }), /connections is honoured only by the undici transport, not by the fetch transport/);
+        const c = new Client(server.url());
+        assert.equal(await c.call('x'), 'ok');
+        await c.close();
+      } finally {
+        restore();
+      }
+    });
+  }
+
+  test('where undici cannot load (a Node bundle without it): fetch', async () => {
+    const { build } = await import('esbuild');
+    const dir = mkdtempSync(join(tmpdir(), 'xmlrpc-bundle-'));
+    try {
+      const bundle = join(dir, 'client.mjs');
+      await build({ entryPoints: [new URL('../../dist/client/index.js', import.meta.url).pathname], bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'silent' });
+      const { Client: Bundled } = await import(bundle);
+      // On Node the choice is undici, found missing on the first call: then fetch, if the options allow it.
+      const c = new Bundled(server.url(), { connections: 2 });
+      await assert.rejects(c.call('x'), /connections is honoured only by the undici transport, not by the fetch transport \(undici could not load\)/);
+      const plain = new Bundled(server.url());
+      assert.equal(await plain.call('x'), 'ok');
+      await plain.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -109,7 +109,7 @@ describe('the docs page in Chromium', { skip }, () => {
       ['I/-9223372036854775808', '<i8>-9223372036854775808</i8>', (v) => v === -9223372036854775808n],
       ['["a<b&c"]', '<string>a&lt;b&amp;c</string>', (v) => v === 'a<b&c'],
       ['s/a,b c', '<string>a,b c</string>', (v) => v === 'a,b c'],
-      ['h/6869', '<base64>aGk=</base64>', (v) => Buffer.isBuffer(v) && v.toString() === 'hi'],
+      ['h/6869', '<base64>aGk=</base64>', (v) => v instanceof Uint8Array && new TextDecoder().decode(v) === 'hi'],
       ['t/1998-07-17T14:08:55', '<dateTime.iso8601>19980717T14:08:55</dateTime.iso8601>', (v) => v instanceof Date && v.toISOString() === '1998-07-17T14:08:55.000Z'],
       ['n/', '<nil/>', (v) => v === null],
       ['b/t', '<boolean>1</boolean>', (v) => v === true],
@@ -271,7 +271,7 @@ describe('the docs page layout in Chromium, mounted under Express', { skip }, ()
         await page.goto(site.url);
         await page.screenshot({ path: join(SCREENSHOTS, `docs-page-${name}.png`) });
         await page.screenshot({ path: join(SCREENSHOTS, `docs-page-${name}-full.png`), fullPage: true });
-        t.diagnostic(`screenshots: ${SCREENSHOTS}docs-page-${name}{,-full}.png`);
+        t.diagnostic(`screenshots: ${SCREENSHOTS}docs-page-${name}{,-full,-syntax-open}.png`);
 
         const layout = await page.evaluate(() => {
           const box = (node) => node.getBoundingClientRect();
@@ -316,6 +316,12 @@ describe('the docs page layout in Chromium, mounted under Express', { skip }, ()
         // The forms post to the mounted path and work there.
         const out = await callFromPage(page, 'calc.add', '[2, 3]');
         assert.equal(out.value, '5');
+
+        // Opened, the syntax help shows its text (kept as a screenshot too).
+        await page.locator('#how-to-call summary').click();
+        assert.equal(await page.locator('#how-to-call').evaluate((d) => d.open), true);
+        assert.equal(await page.getByText('Or write one argument per line').isVisible(), true);
+        await page.screenshot({ path: join(SCREENSHOTS, `docs-page-${name}-syntax-open.png`) });
       } finally {
         await page.close();
       }

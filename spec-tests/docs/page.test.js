@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { XmlRpcDispatcher } from '../../dist/index.js';
@@ -174,6 +175,22 @@ describe('rendering', () => {
     // Minified and gzipped, as a browser receives it with compression; today about 20 kB.
     const gzipped = gzipSync(PAGE_SCRIPT).length;
     assert.ok(gzipped <= 24 * 1024, `the page script is ${gzipped} bytes gzipped`);
+  });
+
+  it('renders without Node: the renderer bundles for a neutral platform, xmlbuilder2 its only import', async () => {
+    const { build } = await import('esbuild');
+    const result = await build({
+      entryPoints: [fileURLToPath(new URL('../../dist/server/docs/render.js', import.meta.url))],
+      bundle: true,
+      platform: 'neutral',
+      format: 'esm',
+      external: ['xmlbuilder2'],
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const imports = Object.values(result.metafile.inputs).flatMap((input) => input.imports.filter((i) => i.external).map((i) => i.path));
+    assert.deepEqual([...new Set(imports)], ['xmlbuilder2']);
   });
 
   it('refuses options of the wrong type', () => {

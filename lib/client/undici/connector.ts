@@ -8,15 +8,19 @@ import type { Socket } from 'node:net';
 import { buildConnector, errors } from 'undici';
 import { NetworkError } from '../../core/errors.js';
 
-/** Counts connection attempts that brought no answer, for one transport. */
+/**
+ * Counts connection attempts that brought no answer, for one transport: the budget of a call
+ * (a new call, or an answer, starts the count again, so a server that was down and is back is
+ * reached again).
+ */
 export class ReconnectBudget {
   private attempts = 0;
 
-  /** @param max attempts allowed between two answers. */
+  /** @param max attempts allowed since the latest call started or answer came. */
   constructor(readonly max: number) {}
 
-  /** A response started: the connections work, so the count starts again. */
-  answered(): void {
+  /** A call starts, or a response started: the count starts again. */
+  renew(): void {
     this.attempts = 0;
   }
 

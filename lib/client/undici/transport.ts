@@ -6,7 +6,7 @@
  */
 import type { Socket } from 'node:net';
 import { EnvHttpProxyAgent, Pool, ProxyAgent, type Dispatcher } from 'undici';
-import { AbortError, DecodeError, HttpError, NetworkError, OptionError, TimeoutError } from '../../core/errors.js';
+import { AbortError, DecodeError, HttpError, NetworkError, TimeoutError } from '../../core/errors.js';
 import type { Endpoint } from '../endpoint.js';
 import { ERROR_BODY_BYTES, errorCode, responseTooLarge, schemeHint } from '../error-prose.js';
 import type { ClientOptions, ClientSettings, TlsOptions } from '../options.js';
@@ -75,7 +75,7 @@ class Exchange implements Dispatcher.DispatchHandler, SocketUse {
     headers: Record<string, string | string[] | undefined>,
     statusMessage?: string,
   ): void {
-    this.budget.answered();
+    this.budget.renew();
     if (statusCode < 200) return; // 1xx: the real answer follows
     this.responseStarted = true;
     this.status = statusCode;
@@ -171,10 +171,6 @@ export class UndiciTransport implements Transport {
   private readonly ownsDispatcher: boolean;
   private readonly budget: ReconnectBudget;
   private closed = false;
-  /** Calls between `post()`'s start and end; `close()` waits for them. */
-  private active = 0;
-  private whenIdle: Array<() => void> = [];
-  private closing: Promise<void> | undefined;
 
   /** A transport to `endpoint` with the client's checked settings and its raw options (TLS, proxy, dispatcher). */
   constructor(
@@ -195,18 +191,9 @@ export class UndiciTransport implements Transport {
   private createDispatcher(options: ClientOptions): Dispatcher {
     const { connections, keepAliveTimeoutMs, connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs } = this.settings;
     const connect: TlsOptions & { timeout: number; socketPath?: string } = { ...options.tls, timeout: connectTimeoutMs };
+    // A Unix socket is a local endpoint that no proxy reaches (the client refuses httpProxy with one).
     const socketPath = this.endpoint.socketPath;
-    if (socketPath !== undefined) {
-      // A Unix socket is a local endpoint: no proxy can reach it, so none is used.
-      if (options.httpProxy !== undefined) {
-        throw new OptionError(
-          'Client options.httpProxy',
-          `The httpProxy option cannot be combined with a Unix socket (${JSON.stringify(socketPath)}): ` +
-            'requests to a socket never go through a proxy',
-        );
-      }
-      connect.socketPath = socketPath;
-    }
+    if (socketPath !== undefined) connect.socketPath = socketPath;
     const display = this.endpoint.display;
     // Every pool, including those a proxy agent makes per origin, connects through the guard.
     const factory = (origin: string | URL, poolOptions: object): Dispatcher => {
@@ -243,13 +230,8 @@ export class UndiciTransport implements Transport {
   /** Posts the request; resolves with the response of any status, its body as received. */
   async post(request: TransportRequest): Promise<TransportResponse> {
     if (this.closed) throw new NetworkError(`The client for ${this.endpoint.display} is closed`);
-    this.active++;
-    try {
-      const exchange = await this.send(request);
-      return { status: exchange.status, statusText: exchange.statusText, headers: exchange.headers, body: exchange.body() };
-    } finally {
-      if (--this.active === 0) for (const wake of this.whenIdle.splice(0)) wake();
-    }
+    const exchange = await this.send(request);
+    return { status: exchange.status, statusText: exchange.statusText, headers: exchange.headers, body: exchange.body() };
   }
 
   private async send(request: TransportRequest): Promise<Exchange> {
@@ -262,6 +244,7 @@ export class UndiciTransport implements Transport {
         try {
           return await new Promise<Exchange>((resolve, reject) => {
             current = new Exchange(request.maxResponseBytes, this.budget, resolve, reject);
+            this.budget.renew();
             if (signal.aborted) {
               reject(new AbortError('XML-RPC call aborted', { cause: signal.reason }));
               return;
@@ -324,25 +307,16 @@ export class UndiciTransport implements Transport {
   }
 
   /**
-   * Waits for calls in flight (each has its own limits), then closes the connections. Once no
-   * call is left, nothing undici still does is ours (a connect a timed-out call left behind, idle
-   * sockets), so the dispatcher is destroyed rather than closed: a graceful close would wait for
-   * such a connect, up to `connectTimeoutMs`.
+   * Closes the connections; the client calls it once its calls in flight are done. Then nothing
+   * undici still does is ours (a connect a timed-out call left behind, idle sockets), so the
+   * dispatcher is destroyed rather than closed: a graceful close would wait for such a connect,
+   * up to `connectTimeoutMs`. A dispatcher the user gave is left open.
    */
-  close(): Promise<void> {
-    // Every caller gets the same promise: a second close() resolves when the first is done.
-    this.closing ??= this.closeOnce();
-    return this.closing;
-  }
-
-  private async closeOnce(): Promise<void> {
+  async close(): Promise<void> {
     this.closed = true;
-    if (!this.ownsDispatcher) return;
-    if (this.active > 0) await new Promise<void>((resolve) => this.whenIdle.push(resolve));
-    await this.dispatcher.destroy();
+    if (this.ownsDispatcher) await this.dispatcher.destroy();
   }
 }
-
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
