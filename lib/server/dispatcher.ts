@@ -1,7 +1,7 @@
 /**
  * The dispatcher: a request body in, a response body out, no sockets. It owns the method
  * registry, turns every failure into a fault with an interoperability code, and enforces the
- * per-call time limit. Portable: no `node:` module, no `Buffer` (it runs on workerd as is).
+ * per-call time limit. Portable: no `node:` module and no `Buffer`, here or in what it imports.
  */
 import { decodeCall } from '../codec/decode.js';
 import type { MethodCall } from '../codec/decode.js';

@@ -151,10 +151,24 @@ export function parseHost(host: string): { name: string; port: string | undefine
 /** Whether an IP address (as a socket reports it) is a loopback one: 127.0.0.0/8 or ::1. */
 export function isLoopbackAddress(address: string | undefined): boolean {
   if (address === undefined) return false;
+  if (address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1') return true;
   const text = address.toLowerCase();
   if (text === '::1' || text === '0:0:0:0:0:0:0:1') return true;
   const v4 = text.startsWith('::ffff:') ? text.slice(7) : text;
   return /^127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$/.test(v4);
+}
+
+/** `127.0.0.1[:port]` or `localhost[:port]`, checked without a regex (the hot path). */
+function isPlainLoopbackHost(host: string): boolean {
+  const name = host.startsWith('127.0.0.1') ? 9 : host.startsWith('localhost') ? 9 : 0;
+  if (name === 0) return false;
+  if (host.length === name) return true;
+  if (host.charCodeAt(name) !== 0x3a || host.length > name + 6) return false;
+  for (let i = name + 1; i < host.length; i++) {
+    const c = host.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return host.length > name + 1;
 }
 
 /** Whether a `Host` name is loopback: `localhost`, a `*.localhost` name (RFC 6761) or a loopback address. */
@@ -164,6 +178,10 @@ function isLoopbackName(name: string): boolean {
 
 /** The policy's verdict on one request; see {@link CrossSiteVerdict}. Never throws. */
 export function checkCrossSite(request: CrossSiteRequest, policy: CrossSitePolicy): CrossSiteVerdict {
+  // The common case, a program calling a loopback server by address: no parsing.
+  if (request.origin === undefined && request.secFetchSite === undefined && (!request.listeningOnLoopback || request.host === undefined || isPlainLoopbackHost(request.host))) {
+    return PASS;
+  }
   const host = request.host === undefined ? undefined : parseHost(request.host);
   if (request.listeningOnLoopback && request.host !== undefined && !hostAdmitted(host, request.host, policy)) {
     return refuse(`host ${quoteExcerpt(request.host)} is not a loopback name: a server on a loopback address answers only those (DNS rebinding); add it to allowedHosts to admit it`);

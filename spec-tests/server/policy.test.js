@@ -73,7 +73,7 @@ describe('a server reached on loopback answers only loopback host names (DNS reb
   for (const host of ['127.0.0.1', '127.0.0.1:8080', 'localhost:8080', 'LOCALHOST', 'app.localhost', '[::1]:8080', '127.1.2.3']) {
     test(`${host} passes`, () => assert.equal(verdict({ host }).action, 'pass'));
   }
-  for (const host of ['evil.example', 'evil.example:8080', '127.0.0.1.evil.example', 'localhost.evil.example', '[::1', 'a b']) {
+  for (const host of ['evil.example', 'evil.example:8080', '127.0.0.1.evil.example', 'localhost.evil.example', '127.0.0.1:', 'localhost:1234567', '127.0.0.1:80x', '[::1', 'a b']) {
     test(`${host} is refused`, () => {
       const v = verdict({ host });
       assert.equal(v.action, 'refuse');

@@ -63,7 +63,7 @@ export function acceptsGzip(header: string | undefined): boolean {
  * declares none.
  */
 export function contentTypeCharset(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined;
+  if (header === undefined || !header.includes(';')) return undefined;
   const params = header.split(';');
   for (let i = 1; i < params.length; i++) {
     const param = params[i] as string;

@@ -6,7 +6,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzip } from 'node:zlib';
 import { NetworkError } from '../../core/errors.js';
-import { DeadlineSweeper } from './deadlines.js';
 import { acceptsGzip } from './headers.js';
 
 const TEXT_XML = 'text/xml; charset=utf-8';
@@ -23,22 +22,22 @@ export interface ResponseSettings {
 interface PendingResponse {
   readonly response: ServerResponse;
   readonly bytes: number;
-  readonly expire: () => void;
+  /** When it is dropped, in ms since the epoch. */
+  readonly deadline: number;
 }
 
 /** Writes XML and text responses with a Content-Length, and watches them until their client takes them. */
 export class ResponseWriter {
   private readonly pending = new Set<PendingResponse>();
   private pendingBytes = 0;
-  private readonly deadlines: DeadlineSweeper;
+  /** Sweeps `pending` for expired responses while there are any (one timer, not one per response). */
+  private sweeper: ReturnType<typeof setInterval> | undefined;
 
   /** `report` sees each dropped response. */
   constructor(
     private readonly settings: ResponseSettings,
     private readonly report: (error: Error) => void,
-  ) {
-    this.deadlines = new DeadlineSweeper(settings.sendTimeoutMs);
-  }
+  ) {}
 
   /** Bytes of responses written and not yet taken by their clients (for tests and metrics). */
   get pendingResponseBytes(): number {
@@ -92,23 +91,19 @@ export class ResponseWriter {
   }
 
   /**
-   * Watches a response until node:http has handed it all to the network ('finish'): past
+   * Watches a response until node:http has handed it all to the network: past
    * `sendTimeoutMs` it is dropped with its connection; the oldest are dropped while all of them
    * together hold more than `maxPendingResponseBytes`.
    */
   private watch(response: ServerResponse, bytes: number): void {
     if (response.writableFinished || response.destroyed) return;
-    const entry: PendingResponse = {
-      response,
-      bytes,
-      expire: () => this.drop(entry, `the client did not take its response within ${this.settings.sendTimeoutMs} ms; connection closed`),
-    };
+    const entry: PendingResponse = { response, bytes, deadline: Date.now() + this.settings.sendTimeoutMs };
     this.pending.add(entry);
     this.pendingBytes += bytes;
-    this.deadlines.add(entry.expire);
-    const settle = (): void => this.forget(entry);
-    response.once('finish', settle);
-    response.once('close', settle);
+    // A deadline fires up to a quarter of sendTimeoutMs (at most 1 s) late.
+    this.sweeper ??= setInterval(() => this.sweep(), Math.min(1000, Math.max(10, this.settings.sendTimeoutMs / 4))).unref();
+    // 'close' follows 'finish' (all handed to the network) or a destroy: one listener for both.
+    response.on('close', () => this.forget(entry));
     for (const oldest of this.pending) {
       if (this.pendingBytes <= this.settings.maxPendingResponseBytes || oldest === entry) break;
       this.drop(oldest, `responses waiting for their clients hold over ${this.settings.maxPendingResponseBytes} bytes; the oldest connection was closed`);
@@ -116,9 +111,20 @@ export class ResponseWriter {
   }
 
   private forget(entry: PendingResponse): void {
-    if (!this.pending.delete(entry)) return;
-    this.pendingBytes -= entry.bytes;
-    this.deadlines.cancel(entry.expire);
+    if (this.pending.delete(entry)) this.pendingBytes -= entry.bytes;
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    // Oldest first: the first one not yet due ends the sweep.
+    for (const entry of this.pending) {
+      if (entry.deadline > now) break;
+      this.drop(entry, `the client did not take its response within ${this.settings.sendTimeoutMs} ms; connection closed`);
+    }
+    if (this.pending.size === 0) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
   }
 
   private drop(entry: PendingResponse, why: string): void {
