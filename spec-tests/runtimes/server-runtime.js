@@ -77,8 +77,9 @@ export function runtimeSuite(runtime, command) {
     test("Python's xmlrpc.client calls it: values, gzip, faults, introspection", async () => {
       assert.deepEqual(await runJson('python3', [FIXTURES + 'py_calls.py', url]), EXPECTED_PYTHON_RESULTS);
     });
-    test('our client calls it (from Node)', async () => {
+    test('our client calls it, from Node and from the runtime itself', async () => {
       assert.deepEqual(await runClientChecks(Client, Fault, url, {}, true), { ...EXPECTED_CLIENT_RESULTS, ...EXPECTED_OWN_SERVER_RESULTS });
+      assert.deepEqual(await exec('client-run.js', url, 'own'), { ...EXPECTED_CLIENT_RESULTS, ...EXPECTED_OWN_SERVER_RESULTS });
     });
     test('with an AsyncLocalStorage installed, currentCall() works after await', async () => {
       const client = new Client(url);
