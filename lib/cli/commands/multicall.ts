@@ -61,12 +61,12 @@ export const multicallCommand: Command = {
       try {
         results = await client.multicall(calls);
       } catch (error) {
-        if (line.flags.has('xml')) output.out(rawBody(tap));
+        if (line.flags.has('xml')) output.out(await rawBody(tap));
         throw error;
       }
       const faults = results.filter((r) => r instanceof Fault).length;
       const unreadable = results.filter((r) => r instanceof MulticallResultError).length;
-      if (line.flags.has('xml')) output.out(rawBody(tap));
+      if (line.flags.has('xml')) output.out(await rawBody(tap));
       else if (line.flags.has('json')) output.out(valueToJson(results.map(slotJson)) + '\n');
       // For people: values on stdout, faults and unreadable results on stderr, each with its
       // slot. With --json or --xml, stdout already holds every slot; the rest is repeated on stderr.
