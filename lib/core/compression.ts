@@ -58,8 +58,7 @@ export async function inflateBody(body: Uint8Array, coding: string, maxBytes: nu
   const stream = new DecompressionStream(format);
   const writer = stream.writable.getWriter();
   // Errors surface on the reading side; the writer's own promise is only kept from going unhandled.
-  // (The cast: DOM's BufferSource wants an ArrayBuffer-backed view; the streams copy the bytes.)
-  writer.write(body as Uint8Array<ArrayBuffer>).then(() => writer.close()).catch(() => undefined);
+  writer.write(body).then(() => writer.close()).catch(() => undefined);
   const reader = stream.readable.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -86,7 +85,7 @@ export async function inflateBody(body: Uint8Array, coding: string, maxBytes: nu
 export async function gzipBody(body: Uint8Array): Promise<Uint8Array> {
   const stream = new CompressionStream('gzip');
   const writer = stream.writable.getWriter();
-  writer.write(body as Uint8Array<ArrayBuffer>).then(() => writer.close()).catch(() => undefined);
+  writer.write(body).then(() => writer.close()).catch(() => undefined);
   const reader = stream.readable.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;

@@ -42,8 +42,7 @@ export class FetchTransport implements Transport {
       let response: Response;
       try {
         response = await fetchFunction(this.endpoint.origin + this.endpoint.path, {
-          // (The cast: DOM's BodyInit wants an ArrayBuffer-backed view; fetch copies the bytes.)
-          method: 'POST', headers, body: request.body as Uint8Array<ArrayBuffer>, signal, redirect: 'manual',
+          method: 'POST', headers, body: request.body, signal, redirect: 'manual',
         });
       } catch (error) {
         throw this.mapError(error, request.signal, phase.signal);
