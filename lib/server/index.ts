@@ -20,3 +20,5 @@ export type { CallContext, CallContextStorage, DispatchContext, RequestHeaders }
 export { FaultCode } from '../core/fault-codes.js';
 export type { FaultCodeNumber } from '../core/fault-codes.js';
 export type { Signature, SignatureType } from './signature.js';
+export { FETCH_HANDLER_DEFAULTS, createFetchHandler } from './fetch.js';
+export type { FetchHandler, FetchHandlerOptions } from './fetch.js';

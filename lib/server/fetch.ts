@@ -1,0 +1,315 @@
+/**
+ * The Web-standard face of the dispatcher: `createFetchHandler(dispatcher)` returns a
+ * `(request: Request) => Promise<Response>` for `Deno.serve`, `Bun.serve`, a Worker's `fetch`
+ * export or a framework built on Web requests. It applies the node:http face's limits, statuses
+ * and fault codes, and imports no `node:` module, so it runs where only Web APIs exist.
+ */
+import { CompressionError, gzipBody, inflateBody, isSupportedCoding } from '../core/compression.js';
+import { HttpError, OptionError } from '../core/errors.js';
+import { quoteExcerpt } from '../core/message.js';
+import { checkInteger, checkOptionNames } from '../core/options.js';
+import { DEFAULT_CHALLENGE } from './auth.js';
+import type { AuthenticateHook } from './auth.js';
+import type { XmlRpcDispatcher } from './dispatcher.js';
+import { DOCS_PAGE_HEADERS, checkDocsPageOptions, docsPageInfo, renderDocsPage, wantsDocsPage } from './docs/render.js';
+import type { DocsPageOptions } from './docs/render.js';
+// Portable helpers of the node:http face (no node: import at run time): one home for each rule.
+import { acceptsGzip, contentTypeCharset } from './node/headers.js';
+import { Refusal } from './node/refusal.js';
+import { CROSS_SITE_OPTION_NAMES, checkCrossSite, createCrossSitePolicy } from './policy.js';
+import type { CrossSiteOptions, CrossSitePolicy } from './policy.js';
+
+/** Options of {@link createFetchHandler}; see {@link FETCH_HANDLER_DEFAULTS} for the defaults. */
+export interface FetchHandlerOptions extends CrossSiteOptions {
+  /**
+   * Paths the handler answers on; others get 404. Default `'any'`: the runtime or framework
+   * routes, so the handler answers wherever it is mounted.
+   */
+  paths?: readonly string[] | 'any';
+  /** Largest request body as sent, in bytes; a bigger one gets 413, counted while it streams in. */
+  maxBodyBytes?: number;
+  /** Largest request body after gzip/deflate decoding, in bytes (413 beyond). */
+  maxInflatedBytes?: number;
+  /** Responses larger than this (bytes) are gzipped for clients that accept it; `Infinity` never. */
+  gzipThresholdBytes?: number;
+  /** Time to receive the whole request body, in ms (408 beyond). */
+  bodyTimeoutMs?: number;
+  /**
+   * Called with the `Request` before the body is read (`basicAuth(...)` fits); refusal is 401 with
+   * `WWW-Authenticate`, and no handler runs.
+   */
+  authenticate?: AuthenticateHook<Request>;
+  /**
+   * The handler is served on a loopback address (`Deno.serve`/`Bun.serve` on 127.0.0.1): a `Host`
+   * that is not a loopback name is refused unless `allowedHosts` admits it (DNS rebinding), as
+   * the node:http face does by the socket's address, which a fetch handler cannot see. Default false.
+   */
+  listeningOnLoopback?: boolean;
+  /** Answer a browser's GET (`Accept: text/html`) with the documentation page of the methods. */
+  docsPage?: boolean | DocsPageOptions;
+  /** Told about refused requests (as `HttpError`) and internal errors; a throwing hook is ignored. */
+  onError?: (error: Error) => void;
+}
+
+/** The defaults of {@link FetchHandlerOptions}: the node:http face's, except `paths` (a test keeps them equal). */
+export const FETCH_HANDLER_DEFAULTS = Object.freeze({
+  /** Every path: the runtime or framework routes. */
+  paths: 'any' as const,
+  /** Largest request body as sent. */
+  maxBodyBytes: 10 * 1024 * 1024,
+  /** Largest request body once inflated. */
+  maxInflatedBytes: 20 * 1024 * 1024,
+  /** Responses over this size are gzipped for clients that accept it. */
+  gzipThresholdBytes: 1400,
+  /** Time to receive a body. */
+  bodyTimeoutMs: 30_000,
+  /** No documentation page. */
+  docsPage: false as const,
+  /** Not known to listen on a loopback address: no Host check. */
+  listeningOnLoopback: false as const,
+});
+
+/** A Web request handler: what `Deno.serve`, `Bun.serve` and a Worker's `fetch` take. */
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+const OWNER = 'createFetchHandler options';
+const OPTION_NAMES: readonly string[] = [...Object.keys(FETCH_HANDLER_DEFAULTS), 'authenticate', 'onError', ...CROSS_SITE_OPTION_NAMES];
+const TEXT_XML = 'text/xml; charset=utf-8';
+const encoder = new TextEncoder();
+
+interface Settings {
+  readonly paths: ReadonlySet<string> | 'any';
+  readonly maxBodyBytes: number;
+  readonly maxInflatedBytes: number;
+  readonly gzipThresholdBytes: number;
+  readonly bodyTimeoutMs: number;
+  readonly authenticate: AuthenticateHook<Request> | undefined;
+  readonly docsPage: DocsPageOptions | undefined;
+  readonly crossSite: CrossSitePolicy;
+  readonly listeningOnLoopback: boolean;
+  readonly onError: ((error: Error) => void) | undefined;
+}
+
+/**
+ * Serves `dispatcher` to Web `Request`s: POST calls with the node:http face's limits, statuses
+ * and gzip; GET with `Accept: text/html` gets the documentation page when `docsPage` is on.
+ */
+export function createFetchHandler(dispatcher: XmlRpcDispatcher, options: FetchHandlerOptions = {}): FetchHandler {
+  if (dispatcher === null || typeof dispatcher !== 'object' || typeof dispatcher.dispatch !== 'function') {
+    throw new TypeError('createFetchHandler needs an XmlRpcDispatcher (or an XmlRpcServer)');
+  }
+  const settings = resolveSettings(options);
+  return async (request) => {
+    const answering: Answering = { headers: {} };
+    try {
+      return await answer(dispatcher, settings, request, answering);
+    } catch (error) {
+      if (error instanceof Refusal) {
+        report(settings, new HttpError(error.message, error.status, {}, ''));
+        return textResponse(error.status, error.message, { ...answering.headers, ...error.headers });
+      }
+      report(settings, error instanceof Error ? error : new Error(String(error)));
+      return textResponse(500, 'internal server error', answering.headers);
+    }
+  };
+}
+
+function resolveSettings(options: FetchHandlerOptions): Settings {
+  checkOptionNames(OWNER, options, OPTION_NAMES);
+  checkInteger(OWNER, 'maxBodyBytes', options.maxBodyBytes, 1);
+  checkInteger(OWNER, 'maxInflatedBytes', options.maxInflatedBytes, 1);
+  if (options.gzipThresholdBytes !== Infinity) checkInteger(OWNER, 'gzipThresholdBytes', options.gzipThresholdBytes, 0);
+  checkInteger(OWNER, 'bodyTimeoutMs', options.bodyTimeoutMs, 1, 2 ** 31 - 1);
+  for (const name of ['authenticate', 'onError'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') {
+      throw new OptionError(`${OWNER}.${name}`, `${OWNER}.${name} must be a function`);
+    }
+  }
+  const paths = options.paths ?? FETCH_HANDLER_DEFAULTS.paths;
+  if (paths !== 'any' && (!Array.isArray(paths) || paths.some((p) => typeof p !== 'string' || !p.startsWith('/')))) {
+    throw new OptionError(`${OWNER}.paths`, `${OWNER}.paths must be 'any' or an array of paths starting with '/'`);
+  }
+  const docsPage = options.docsPage ?? false;
+  if (options.listeningOnLoopback !== undefined && typeof options.listeningOnLoopback !== 'boolean') {
+    throw new OptionError(`${OWNER}.listeningOnLoopback`, `${OWNER}.listeningOnLoopback must be true or false`);
+  }
+  return {
+    paths: paths === 'any' ? 'any' : new Set(paths),
+    maxBodyBytes: options.maxBodyBytes ?? FETCH_HANDLER_DEFAULTS.maxBodyBytes,
+    maxInflatedBytes: options.maxInflatedBytes ?? FETCH_HANDLER_DEFAULTS.maxInflatedBytes,
+    gzipThresholdBytes: options.gzipThresholdBytes ?? FETCH_HANDLER_DEFAULTS.gzipThresholdBytes,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? FETCH_HANDLER_DEFAULTS.bodyTimeoutMs,
+    authenticate: options.authenticate,
+    docsPage: docsPage === false ? undefined : checkDocsPageOptions(docsPage),
+    onError: options.onError,
+    crossSite: createCrossSitePolicy({ allowedOrigins: options.allowedOrigins, allowedHosts: options.allowedHosts }),
+    listeningOnLoopback: options.listeningOnLoopback ?? FETCH_HANDLER_DEFAULTS.listeningOnLoopback,
+  };
+}
+
+/** What the cross-site policy adds to every answer of one request (CORS headers). */
+interface Answering {
+  headers: Readonly<Record<string, string>>;
+}
+
+/** One request: policy, route, method, framing, credentials, body, call, answer. Throws a `Refusal`. */
+async function answer(dispatcher: XmlRpcDispatcher, settings: Settings, request: Request, answering: Answering): Promise<Response> {
+  const url = new URL(request.url);
+  const path = url.pathname;
+  const known = settings.paths === 'any' || settings.paths.has(path);
+  const preflight = crossSite(settings, request, url, answering);
+  if (preflight !== undefined) {
+    if (!known) throw new Refusal(404, 'no XML-RPC endpoint here');
+    return preflight;
+  }
+  // Route first: an unknown path is 404 whatever the method (RFC 9110 §15.5.5 and §15.5.6).
+  if (!known) throw new Refusal(404, `no XML-RPC endpoint at ${quoteExcerpt(path)}`);
+  if (request.method !== 'POST') {
+    if (settings.docsPage === undefined) {
+      throw new Refusal(405, `method ${request.method} not allowed: XML-RPC calls are POST`, { Allow: 'POST' });
+    }
+    if (!wantsDocsPage({ method: request.method, headers: { accept: request.headers.get('accept') ?? undefined } })) {
+      // GET serves the page to browsers only; a program's GET still gets 405.
+      throw new Refusal(405, `method ${request.method} not allowed: XML-RPC calls are POST; GET with Accept: text/html shows the documentation page`, { Allow: 'GET, HEAD, POST' });
+    }
+    // The page lists the methods: it is behind the same authentication as calls.
+    await authenticate(settings, request);
+    const page = await renderDocsPage(docsPageInfo(dispatcher, settings.docsPage, path));
+    return new Response(request.method === 'HEAD' ? null : page, { status: 200, headers: { ...DOCS_PAGE_HEADERS, ...answering.headers } });
+  }
+  const coding = request.headers.get('content-encoding') ?? '';
+  if (!isSupportedCoding(coding)) {
+    throw new Refusal(415, `unsupported Content-Encoding ${quoteExcerpt(coding)}: use gzip, deflate or none`, { 'Accept-Encoding': 'gzip, deflate' });
+  }
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > settings.maxBodyBytes) {
+    throw new Refusal(413, `request body of ${declared} bytes is over the limit of ${settings.maxBodyBytes}`);
+  }
+  const user = await authenticate(settings, request);
+  const raw = await readBody(request, settings.maxBodyBytes, settings.bodyTimeoutMs);
+  const body = await inflate(raw, coding, settings.maxInflatedBytes);
+  const charset = contentTypeCharset(request.headers.get('content-type') ?? undefined);
+  const xml = await dispatcher.dispatch(body, { path, headers: headerRecord(request.headers), user, signal: request.signal, charset });
+  return xmlResponse(xml, request, settings.gzipThresholdBytes, answering.headers);
+}
+
+/**
+ * Applies the cross-site policy (lib/server/policy.ts, as the node:http face does): returns the
+ * answer to a CORS preflight, throws a 403 `Refusal`, or notes the CORS headers and returns undefined.
+ */
+function crossSite(settings: Settings, request: Request, url: URL, answering: Answering): Response | undefined {
+  const header = (name: string): string | undefined => request.headers.get(name) ?? undefined;
+  const verdict = checkCrossSite(
+    {
+      method: request.method,
+      host: header('host') ?? url.host,
+      origin: header('origin'),
+      secFetchSite: header('sec-fetch-site'),
+      secFetchMode: header('sec-fetch-mode'),
+      listeningOnLoopback: settings.listeningOnLoopback,
+      accessControlRequestMethod: header('access-control-request-method'),
+      accessControlRequestHeaders: header('access-control-request-headers'),
+    },
+    settings.crossSite,
+  );
+  if (verdict.action === 'refuse') throw new Refusal(verdict.status, verdict.reason, verdict.headers);
+  answering.headers = verdict.headers;
+  if (verdict.action === 'preflight') return new Response(null, { status: verdict.status, headers: verdict.headers });
+  return undefined;
+}
+
+/** Runs the `authenticate` hook (the user, or `undefined` without a hook); refuses with 401. */
+async function authenticate(settings: Settings, request: Request): Promise<unknown> {
+  const hook = settings.authenticate;
+  if (hook === undefined) return undefined;
+  const user: unknown = await hook(request);
+  if (user === false || user === null || user === undefined) {
+    throw new Refusal(401, 'authentication required', { 'WWW-Authenticate': hook.challenge ?? DEFAULT_CHALLENGE });
+  }
+  return user;
+}
+
+/**
+ * Reads the body as it streams in, refusing it once it passes `maxBytes` (413) or takes longer
+ * than `timeoutMs` (408); the rest is never buffered.
+ */
+async function readBody(request: Request, maxBytes: number, timeoutMs: number): Promise<Uint8Array> {
+  if (request.body === null) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Refusal(408, `request body not received within ${timeoutMs} ms`)), timeoutMs);
+  });
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), expired]);
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) throw new Refusal(413, `request body is over the limit of ${maxBytes} bytes`);
+      chunks.push(value);
+    }
+  } catch (error) {
+    reader.cancel().catch(() => undefined);
+    if (error instanceof Refusal) throw error;
+    throw new Refusal(400, 'the client closed the connection before sending the whole body');
+  } finally {
+    clearTimeout(timer);
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return body;
+}
+
+/** Inflates a gzip/deflate body within `maxBytes`; 413 over it, 400 for bad data. */
+async function inflate(raw: Uint8Array, coding: string, maxBytes: number): Promise<Uint8Array> {
+  if (coding === '' || coding.trim().toLowerCase() === 'identity') return raw;
+  try {
+    return await inflateBody(raw, coding, maxBytes);
+  } catch (error) {
+    if (!(error instanceof CompressionError)) throw error;
+    if (error.reason === 'limit') throw new Refusal(413, `request body is over the limit of ${maxBytes} bytes once decompressed`);
+    throw new Refusal(400, `request body is not valid ${error.coding} data`);
+  }
+}
+
+async function xmlResponse(xml: string, request: Request, gzipThresholdBytes: number, extra: Readonly<Record<string, string>>): Promise<Response> {
+  const bytes = encoder.encode(xml);
+  const headers: Record<string, string> = { ...extra, 'Content-Type': TEXT_XML };
+  if (bytes.byteLength <= gzipThresholdBytes) return new Response(bytes, { status: 200, headers });
+  headers['Vary'] = extra['Vary'] === undefined ? 'Accept-Encoding' : `${extra['Vary']}, Accept-Encoding`;
+  if (!acceptsGzip(request.headers.get('accept-encoding') ?? undefined)) return new Response(bytes, { status: 200, headers });
+  headers['Content-Encoding'] = 'gzip';
+  // gzipBody's bytes are a fresh ArrayBuffer's (never shared), which a Response body must be.
+  // `encodeBody: 'manual'`: Workers would otherwise gzip the gzipped body again; others ignore it.
+  const init: ResponseInit & { encodeBody: 'manual' } = { status: 200, headers, encodeBody: 'manual' };
+  return new Response((await gzipBody(bytes)) as Uint8Array<ArrayBuffer>, init);
+}
+
+function textResponse(status: number, message: string, extra: Readonly<Record<string, string>>): Response {
+  return new Response(`${message}\n`, { status, headers: { ...extra, 'Content-Type': 'text/plain; charset=utf-8' } });
+}
+
+/** The request headers as a record of lower-case names, as handlers see them in `currentCall().headers`. */
+function headerRecord(headers: Headers): Record<string, string> {
+  const record: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    record[name] = value;
+  });
+  return record;
+}
+
+function report(settings: Settings, error: Error): void {
+  if (settings.onError === undefined) return;
+  try {
+    settings.onError(error);
+  } catch {
+    // A logging hook must not change the answer.
+  }
+}

@@ -1,0 +1,11 @@
+// The browser bundle of xmlrpc-ts/client (codec included, minified, gzipped) builds with no
+// shims and stays within its budget (bench/runtimes/bundle-size.js measures it).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CLIENT_BUNDLE_BUDGET_BYTES, clientBundleSize } from '../../bench/runtimes/bundle-size.js';
+
+test(`the browser bundle of xmlrpc-ts/client is at most ${CLIENT_BUNDLE_BUDGET_BYTES} bytes gzipped`, async () => {
+  const { gzippedBytes, inputs } = await clientBundleSize();
+  const largest = inputs.slice(0, 5).map((i) => `${i.path} ${i.bytesInOutput}`).join(', ');
+  assert.ok(gzippedBytes <= CLIENT_BUNDLE_BUDGET_BYTES, `${gzippedBytes} bytes gzipped; largest inputs: ${largest}`);
+});
