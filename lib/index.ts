@@ -9,3 +9,5 @@ export { decodeCall, decodeResponse, decodeMessage } from './codec/decode.js';
 export type { MethodCall, XmlRpcMessage } from './codec/decode.js';
 export * from './server/index.js';
 export * from './client/index.js';
+export { CLIENT_CALL_CHANNEL, SERVER_CALL_CHANNEL } from './core/tracing.js';
+export type { CallTraceContext } from './core/tracing.js';
