@@ -1,3 +1,4 @@
+import { traceCall } from '../core/tracing.js';
 /**
  * The XML-RPC client: encode a call, post it through the transport, decode the answer.
  * Also `system.multicall` batching (spec digest §7.4) and the typed proxy.
@@ -57,9 +58,11 @@ export class Client {
     if (!Array.isArray(params)) {
       throw new TypeError(`The parameters of ${methodName} must be an array, got ${describe(params)}`);
     }
-    const xml = encodeCall(methodName, params, this.encodeOptions);
-    const response = await this.transport.post(xml, options);
-    return this.decode(response) as T;
+    return traceCall('client', methodName, params.length, this.url, async () => {
+      const xml = encodeCall(methodName, params, this.encodeOptions);
+      const response = await this.transport.post(xml, options);
+      return this.decode(response) as T;
+    });
   }
 
   /**
