@@ -1,4 +1,3 @@
-import { traceCall } from '../core/tracing.js';
 /**
  * The XML-RPC client: encode a call, post it through the transport, decode the answer.
  * Also `system.multicall` batching (spec digest §7.4) and the typed proxy.
@@ -58,11 +57,9 @@ export class Client {
     if (!Array.isArray(params)) {
       throw new TypeError(`The parameters of ${methodName} must be an array, got ${describe(params)}`);
     }
-    return traceCall('client', methodName, params.length, this.url, async () => {
-      const xml = encodeCall(methodName, params, this.encodeOptions);
-      const response = await this.transport.post(xml, options);
-      return this.decode(response) as T;
-    });
+    const xml = encodeCall(methodName, params, this.encodeOptions);
+    const response = await this.transport.post(xml, options);
+    return this.decode(response) as T;
   }
 
   /**

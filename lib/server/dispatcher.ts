@@ -1,4 +1,3 @@
-import { isTraced, traceCall } from '../core/tracing.js';
 /**
  * The dispatcher: a request body in, a response body out, no sockets. It owns the method
  * registry, turns every failure into a fault with an interoperability code, and enforces the
@@ -218,15 +217,6 @@ export class XmlRpcDispatcher {
       return this.faultResponse(this.requestFault(error), error, undefined);
     }
     const { methodName } = call;
-    if (isTraced('server')) {
-      return traceCall('server', methodName, call.params.length, state.path, () => {
-        const value = this.invoke(state, methodName, call.params);
-        return isPromise(value) ? this.limited(value, state, methodName) : Promise.resolve(value);
-      }).then(
-        (value) => this.encodeResult(value, methodName, state),
-        (error: unknown) => this.failedCall(error),
-      );
-    }
     let result: unknown;
     try {
       result = this.invoke(state, methodName, call.params);
