@@ -57,17 +57,28 @@ function lookUp(): { client: Channel; server: Channel } | null {
   return channels;
 }
 
-/** Runs `call` inside the given side's channel when it has subscribers; otherwise just runs it. */
-export function traceCall<T>(
-  side: 'client' | 'server',
-  method: string,
-  paramsCount: number,
-  target: string,
-  call: () => Promise<T>,
-): Promise<T> {
+/** Which end of a call is traced: the Client's channel or the server's. */
+export type TraceSide = 'client' | 'server';
+
+/** The side's channel when someone subscribes to it, else undefined. */
+function activeChannel(side: TraceSide): Channel | undefined {
   const found = lookUp();
   const channel = found === null ? undefined : found[side];
-  if (channel === undefined || !channel.hasSubscribers) return call();
+  return channel !== undefined && channel.hasSubscribers ? channel : undefined;
+}
+
+/**
+ * Whether a call on this side would be traced now: lets a synchronous fast path (the dispatcher's)
+ * stay synchronous when nobody listens, and go through {@link traceCall} when someone does.
+ */
+export function isTraced(side: TraceSide): boolean {
+  return activeChannel(side) !== undefined;
+}
+
+/** Runs `call` inside the given side's channel when it has subscribers; otherwise just runs it. */
+export function traceCall<T>(side: TraceSide, method: string, paramsCount: number, target: string, call: () => Promise<T>): Promise<T> {
+  const channel = activeChannel(side);
+  if (channel === undefined) return call();
   const context: CallTraceContext = { method, paramsCount, target, startTime: performance.now() };
   return channel.tracePromise(async () => {
     try {

@@ -1,7 +1,10 @@
-// The package as a user installs it: `npm pack` the repo, check what the tarball holds, unpack it
+// The package as a user installs it: a clean clone of the committed HEAD is packed the way a
+// release is (`npm pack`, whose `prepack` builds dist/), the tarball is checked (its files,
+// publint --strict, @arethetypeswrong/cli for an ESM-only package, `sideEffects`), then unpacked
 // into a scratch app's node_modules (its runtime dependencies symlinked from the repo, so no
-// registry is needed), and use it from there by name: ESM import, `exports`, the `xmlrpc` bin,
-// and the shipped type declarations under a strict NodeNext compile.
+// registry is needed) and used from there by name: ESM import, `exports`, the `xmlrpc` bin, and
+// the shipped type declarations under a strict NodeNext compile. Uncommitted changes are not in
+// the clone: commit before running this file.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -9,16 +12,20 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, posix } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 /** Linked into the scratch app from the repo's node_modules: what `npm install` would fetch. */
 const RUNTIME_DEPENDENCIES = Object.keys(PKG.dependencies ?? {});
 
-/** Longest one child process (npm pack, tar, node, tsc) may take before it is killed. */
-const RUN_LIMIT_MS = 60_000;
+/** Longest one child process (git, npm pack with its build, tar, node, tsc) may take before it is killed. */
+const RUN_LIMIT_MS = 180_000;
+/** The package checkers, run from the repo's devDependencies. */
+const PUBLINT = join(ROOT, 'node_modules', 'publint', 'src', 'cli.js');
+const ATTW = join(ROOT, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js');
 
-let tmp; // the scratch directory: the tarball and the app
+let tmp; // the scratch directory: the clone, the tarball and the app
 let app; // <tmp>/app, a consumer project
 let installed; // <tmp>/app/node_modules/xmlrpc-ts, the unpacked tarball
 let tarball; // path of the .tgz
@@ -61,7 +68,7 @@ function nodeInApp(file, options = {}) {
 }
 
 /** npm itself: the one running `npm test` when there is one, else `npm` on the PATH. */
-function npm(args) {
+function npm(args, cwd = ROOT) {
   const execPath = process.env.npm_execpath;
   const env = {
     // Packing reads only the working tree; make sure nothing reaches for a registry.
@@ -69,20 +76,24 @@ function npm(args) {
     npm_config_update_notifier: 'false',
     npm_config_fund: 'false',
   };
-  if (execPath !== undefined && /\.[cm]?js$/.test(execPath)) return run(process.execPath, [execPath, ...args], { env });
-  return run('npm', args, { env });
+  if (execPath !== undefined && /\.[cm]?js$/.test(execPath)) return run(process.execPath, [execPath, ...args], { cwd, env });
+  return run('npm', args, { cwd, env });
 }
 
 before(async () => {
-  assert.ok(
-    existsSync(join(ROOT, 'dist', 'index.js')),
-    'dist/index.js is missing: build the package first (`npm run build`; `npm test` does it before the tests)',
-  );
   tmp = mkdtempSync(join(tmpdir(), 'xmlrpc-pack-'));
-  // --ignore-scripts: a future prepack/prepare must not rebuild dist/ under the tests running in parallel.
-  const pack = await npm(['pack', '--json', '--ignore-scripts', '--pack-destination', tmp]);
+  // A fresh clone has no dist/: only `prepack` can put it in the tarball.
+  const clone = join(tmp, 'clone');
+  const head = (await runOk('git', ['rev-parse', 'HEAD'])).stdout.trim();
+  await runOk('git', ['clone', '--quiet', '--no-checkout', ROOT, clone]);
+  await runOk('git', ['checkout', '--quiet', '--detach', head], { cwd: clone });
+  assert.ok(!existsSync(join(clone, 'dist')), 'the clone already has dist/');
+  // What `npm ci` would install from package-lock.json, linked from the repo: no registry.
+  symlinkSync(join(ROOT, 'node_modules'), join(clone, 'node_modules'), 'dir');
+  const pack = await npm(['pack', '--json', '--pack-destination', tmp], clone);
   assert.equal(pack.code, 0, `npm pack failed\n${pack.stderr}`);
-  const report = JSON.parse(pack.stdout);
+  // npm prints the build's output before the JSON report.
+  const report = JSON.parse(pack.stdout.slice(pack.stdout.search(/^\[/m)));
   assert.equal(report.length, 1, pack.stdout);
   [packed] = report;
   assert.equal(packed.name, PKG.name);
@@ -165,6 +176,39 @@ describe('the tarball', () => {
     assert.ok(line !== undefined, verbose.stdout);
     assert.match(line, /^-rwxr-xr-x /);
     assert.equal(statSync(main).mode & 0o111, 0o111, 'dist/cli/main.js is not executable after extraction');
+  });
+});
+
+describe('the release checks', () => {
+  it('built dist/ in the clean clone through prepack', () => {
+    assert.equal(PKG.scripts?.prepack, 'npm run build');
+    const built = entries.filter((e) => e.startsWith('dist/') && e.endsWith('.js'));
+    assert.ok(built.length >= 10, `only ${built.length} dist/ modules in the tarball`);
+  });
+
+  it('passes publint --strict', async () => {
+    const result = await run(process.execPath, [PUBLINT, 'run', tarball, '--strict']);
+    assert.equal(result.code, 0, `publint:\n${result.stdout}${result.stderr}`);
+    assert.match(result.stdout, /All good!/);
+  });
+
+  it('passes @arethetypeswrong/cli for an ESM-only package', async () => {
+    const result = await run(process.execPath, [ATTW, tarball, '--profile', 'esm-only', '--format', 'ascii']);
+    assert.equal(result.code, 0, `attw:\n${result.stdout}${result.stderr}`);
+  });
+
+  it('names in sideEffects every module that does something at import time', () => {
+    // A statement at the top level that is not a declaration (a call, an assignment) runs when
+    // the module loads: a bundler must keep such a module even when none of its exports is used.
+    // Loops that fill the module's own tables are not effects on anything outside it.
+    const listed = new Set((PKG.sideEffects ?? []).map((path) => posix.normalize(path)));
+    assert.ok(Array.isArray(PKG.sideEffects), 'sideEffects should list the modules with effects');
+    const acting = [];
+    for (const file of entries.filter((e) => e.startsWith('dist/') && e.endsWith('.js'))) {
+      const source = ts.createSourceFile(file, readFileSync(join(installed, file), 'utf8'), ts.ScriptTarget.ES2022);
+      if (source.statements.some((statement) => ts.isExpressionStatement(statement))) acting.push(file);
+    }
+    assert.deepEqual(acting.sort(), [...listed].sort());
   });
 });
 
