@@ -9,6 +9,8 @@ import { DecodeError, Fault, HttpError } from '../core/errors.js';
 import { isPlainObject, type XmlRpcValue } from '../core/values.js';
 import type { CallOptions, ClientOptions } from './options.js';
 import { createRemoteApi, type DynamicApi, type RemoteApi, type RemoteApiOptions } from './proxy.js';
+import { contractMulticall, contractProxy } from '../contract/client.js';
+import { isContract, type BatchApi, type BatchResults, type Contract, type ContractApi, type PlannedCall } from '../contract/define.js';
 import { bodyExcerpt, charsetOf, flattenHeaders, HttpTransport, summarizeBody, type HttpResponse } from './transport.js';
 
 /** One call of a {@link Client.multicall} batch. */
@@ -18,6 +20,9 @@ export interface MulticallCall {
   /** Positional parameters; none when left out. */
   params?: readonly unknown[];
 }
+
+/** The batch builder of a typed multicall, as the implementation sees it. */
+type ContractBatchBuilder = (batch: never) => readonly PlannedCall[];
 
 /** The interop fault code for "method not found" (spec digest §7.6). */
 const METHOD_NOT_FOUND = -32601;
@@ -67,7 +72,15 @@ export class Client {
    * the call's value or its {@link Fault} (not thrown). When the server has no `system.multicall`
    * (fault -32601, or Python's "is not supported"), the calls are made one by one, in order.
    */
-  async multicall(calls: readonly MulticallCall[], options?: CallOptions): Promise<Array<XmlRpcValue | Fault>> {
+  multicall(calls: readonly MulticallCall[], options?: CallOptions): Promise<Array<XmlRpcValue | Fault>>;
+  /**
+   * A typed multicall: `client.multicall(contract, (m) => [m.calc.add(1, 2)])` resolves to a tuple
+   * of the slots' values, each checked (or its `Fault`, or the `ContractError` of a breach).
+   */
+  multicall<C extends Contract, const T extends readonly PlannedCall[]>(contract: C, build: (batch: BatchApi<C>) => T, options?: CallOptions): Promise<BatchResults<T>>;
+  async multicall(calls: readonly MulticallCall[] | Contract, options?: CallOptions | ContractBatchBuilder, contractCallOptions?: CallOptions): Promise<unknown[]> {
+    if (isContract(calls)) return contractMulticall(this, calls, options as never, contractCallOptions);
+    if (typeof options === 'function') throw new TypeError('multicall(calls, options): options must be an object; a builder function goes with a contract');
     if (!Array.isArray(calls)) throw new TypeError(`multicall takes an array of calls, got ${describe(calls)}`);
     const batch = calls.map((c: MulticallCall, i) => {
       if (!isPlainObject(c) || typeof c.methodName !== 'string' || c.methodName === '') {
@@ -98,7 +111,14 @@ export class Client {
    * A proxy whose properties are remote methods: `await api.calc.add(2, 3)` calls `calc.add`.
    * Type it with an interface of the server's methods: `client.proxy<CalcApi>()`.
    */
-  proxy<T = DynamicApi>(options: RemoteApiOptions = {}): RemoteApi<T> {
+  proxy<T = DynamicApi>(options?: RemoteApiOptions): RemoteApi<T>;
+  /**
+   * The typed proxy of a contract: params encoded as declared, results checked and converted
+   * (a breach rejects with `ContractError`). Per-call options: `callOptions({…})` as the last argument.
+   */
+  proxy<C extends Contract>(contract: C): ContractApi<C, CallOptions>;
+  proxy<T = DynamicApi>(options: RemoteApiOptions | Contract = {}): RemoteApi<T> | ContractApi<Contract, CallOptions> {
+    if (isContract(options)) return contractProxy(this, options) as never;
     const call = (name: string, params: unknown[], callOptions: CallOptions | undefined): Promise<unknown> =>
       this.call(name, params, callOptions);
     return createRemoteApi(call, options) as RemoteApi<T>;

@@ -1,0 +1,78 @@
+/**
+ * The server side of a contract: each handler is registered through the dispatcher's public
+ * `addMethod` (with the contract's signatures and help), wrapped so that its params are checked
+ * and converted to the declared types and its result is encoded as declared.
+ */
+import { Fault } from '../core/errors.js';
+import type { MethodHandler, XmlRpcDispatcher } from '../server/dispatcher.js';
+import { FaultCode } from '../server/faults.js';
+import { convertParams, type Contract, type ContractEntry, type ContractHandlers, type MethodSignatureSpec } from './define.js';
+import { Breach, ContractError } from './errors.js';
+
+/** The contract methods each dispatcher implements, for the docs page (full types, struct members included). */
+const implemented = new WeakMap<XmlRpcDispatcher, Map<string, ContractEntry>>();
+
+/** What a contract declares about a method a dispatcher implements, or `undefined`. */
+export function implementedMethod(dispatcher: XmlRpcDispatcher, name: string): { readonly overloads: readonly MethodSignatureSpec[]; readonly help: string } | undefined {
+  return implemented.get(dispatcher)?.get(name);
+}
+
+/**
+ * Registers `handlers` for the methods of `contract` on `dispatcher`. Methods named `system.*`
+ * are answered by the dispatcher's own system methods and take no handler. Throws a `TypeError`
+ * for a missing handler or one the contract does not list.
+ */
+export function implementContract<C extends Contract>(dispatcher: XmlRpcDispatcher, contract: C, handlers: ContractHandlers<C>): void {
+  if (typeof handlers !== 'object' || handlers === null) throw new TypeError('implement takes an object of handlers by method name');
+  const given = handlers as Readonly<Record<string, unknown>>;
+  for (const name of Object.keys(given)) {
+    if (!contract.entries.has(name)) throw new TypeError(`implement: the contract has no method '${name}' (handlers are keyed by full name, e.g. 'calc.add')`);
+  }
+  const wrapped: Array<[ContractEntry, MethodHandler]> = [];
+  for (const entry of contract.entries.values()) {
+    if (entry.name.startsWith('system.')) continue;
+    const handler = Object.hasOwn(given, entry.name) ? given[entry.name] : undefined;
+    if (typeof handler !== 'function') throw new TypeError(`implement: no handler for '${entry.name}'`);
+    wrapped.push([entry, wrapHandler(entry, handler as (...params: unknown[]) => unknown)]);
+  }
+  let registry = implemented.get(dispatcher);
+  if (registry === undefined) implemented.set(dispatcher, (registry = new Map()));
+  for (const [entry, handler] of wrapped) {
+    dispatcher.addMethod(entry.name, handler, entry.signatures === undefined ? { help: entry.help } : { signature: entry.signatures, help: entry.help });
+    registry.set(entry.name, entry);
+  }
+}
+
+function wrapHandler(entry: ContractEntry, handler: (...params: unknown[]) => unknown): MethodHandler {
+  const name = entry.name;
+  return ((...params: unknown[]): unknown => {
+    const converted = convertParams(entry, params, 'accept');
+    if ('problem' in converted) throw new Fault(FaultCode.INVALID_PARAMS, paramProblem(name, converted.problem));
+    const resultType = converted.overload.result;
+    const result = handler(...converted.values);
+    if (isThenable(result)) return Promise.resolve(result).then((value) => emitResult(name, resultType.emit, value));
+    return emitResult(name, resultType.emit, result);
+  }) as MethodHandler;
+}
+
+/** A param fault in the dispatcher's words: `param 2 (params[1].id) of 'users.add' must be int, got string`. */
+function paramProblem(name: string, problem: Breach | string): string {
+  if (typeof problem === 'string') return problem;
+  const index = /^params\[(\d+)\]/.exec(problem.path)?.[1] ?? '0';
+  return `param ${Number(index) + 1} (${problem.path}) of '${name}' must be ${problem.expected}, got ${problem.got}`;
+}
+
+/** The result as the encoder should write it, or a -32603 fault (reported to onError) when it breaks the contract. */
+function emitResult(name: string, emit: (value: unknown) => unknown, value: unknown): unknown {
+  try {
+    return emit(value);
+  } catch (error) {
+    if (!(error instanceof Breach)) throw error;
+    const breach = new ContractError(name, 'result', error, value);
+    throw new Fault(FaultCode.INTERNAL_ERROR, `internal error: ${breach.message}`, { cause: breach });
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
