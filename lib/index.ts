@@ -9,3 +9,4 @@ export { decodeCall, decodeResponse, decodeMessage } from './codec/decode.js';
 export type { MethodCall, XmlRpcMessage } from './codec/decode.js';
 export * from './server/index.js';
 export * from './client/index.js';
+export * from './contract/index.js';
