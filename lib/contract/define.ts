@@ -16,6 +16,8 @@ export interface MethodSignatureSpec {
   readonly params: readonly ContractType[];
   /** The result type. */
   readonly result: ContractType;
+  /** The type of any number of further params (a method whose params introspection cannot tell: `rpc.any`). */
+  readonly rest?: ContractType;
 }
 
 /** A method with one signature. */
@@ -98,9 +100,12 @@ function normalize(name: string, spec: unknown): ContractEntry {
       if (!(p instanceof ContractType)) throw new TypeError(`defineContract: params[${j}] of ${where} is not a type (rpc.int, rpc.struct({…}), …)`);
     });
     if (!(o['result'] instanceof ContractType)) throw new TypeError(`defineContract: the result of ${where} is not a type (rpc.int, …)`);
-    return { params: params as ContractType[], result: o['result'] };
+    const rest = o['rest'];
+    if (rest !== undefined && !(rest instanceof ContractType)) throw new TypeError(`defineContract: rest of ${where} is not a type (rpc.any, …)`);
+    return rest === undefined ? { params: params as ContractType[], result: o['result'] } : { params: params as ContractType[], result: o['result'], rest };
   });
-  const named = overloads.every((o) => o.result.signatureName !== undefined && o.params.every((p) => p.signatureName !== undefined));
+  // Introspection has no words for "any value" or "any number of params": such a method declares no signature.
+  const named = overloads.every((o) => o.rest === undefined && o.result.signatureName !== undefined && o.params.every((p) => p.signatureName !== undefined));
   const signatures = named ? overloads.map((o) => [o.result, ...o.params].map((t) => t.signatureName) as Signature) : undefined;
   return { name, overloads, help, signatures };
 }
@@ -118,11 +123,12 @@ export function convertParams(
   let first: Breach | undefined;
   for (const overload of entry.overloads) {
     const types = overload.params;
-    if (types.length !== params.length) continue;
+    const rest = overload.rest;
+    if (rest === undefined ? types.length !== params.length : params.length < types.length) continue;
     const values = new Array<unknown>(params.length);
     let i = 0;
     try {
-      for (; i < types.length; i++) values[i] = (types[i] as ContractType)[direction](params[i]);
+      for (; i < params.length; i++) values[i] = (i < types.length ? (types[i] as ContractType) : (rest as ContractType))[direction](params[i]);
       return { overload, values };
     } catch (error) {
       if (!(error instanceof Breach)) throw error;
@@ -130,9 +136,9 @@ export function convertParams(
     }
   }
   if (first !== undefined) return { problem: first };
-  const counts = [...new Set(entry.overloads.map((o) => o.params.length))].sort((a, b) => a - b);
-  const expected = counts.length === 1 ? String(counts[0]) : `${counts.slice(0, -1).join(', ')} or ${String(counts.at(-1))}`;
-  return { problem: `'${entry.name}' takes ${expected} param${counts.length === 1 && counts[0] === 1 ? '' : 's'}, got ${params.length}` };
+  const counts = [...new Set(entry.overloads.map((o) => (o.rest === undefined ? String(o.params.length) : `${o.params.length} or more`)))];
+  const expected = counts.length === 1 ? (counts[0] as string) : `${counts.slice(0, -1).join(', ')} or ${String(counts.at(-1))}`;
+  return { problem: `'${entry.name}' takes ${expected} param${expected === '1' ? '' : 's'}, got ${params.length}` };
 }
 
 // ---- Types inferred from a contract ----
@@ -142,7 +148,9 @@ type ParamsOf<P> = { -readonly [I in keyof P]: ValueOf<P[I]> };
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 
 /** The params tuple of one signature. */
-export type SignatureParams<S> = S extends { readonly params: infer P extends readonly unknown[] } ? ParamsOf<P> : never;
+export type SignatureParams<S> = S extends { readonly params: infer P extends readonly unknown[] }
+  ? S extends { readonly rest: infer R } ? [...ParamsOf<P>, ...Array<ValueOf<R>>] : ParamsOf<P>
+  : never;
 /** The result value of one signature. */
 export type SignatureResult<S> = S extends { readonly result: infer R } ? ValueOf<R> : never;
 
@@ -169,11 +177,14 @@ export class PerCallOptions<O = unknown> {
   ) {}
 }
 
-type WithOptions<P, O> = P extends readonly unknown[] ? [...P, options?: PerCallOptions<O>] : never;
+// After a rest of params, the options marker can only be typed as one more item.
+type WithOptions<G, O> = G extends { readonly params: infer P extends readonly unknown[]; readonly rest: infer R }
+  ? [...ParamsOf<P>, ...Array<ValueOf<R> | PerCallOptions<O>>]
+  : SignatureParams<G> extends infer P extends readonly unknown[] ? [...P, options?: PerCallOptions<O>] : never;
 
 /** A proxy method: every overload, params as declared, an optional {@link PerCallOptions} last. */
 export type ContractMethodOf<S, O> = UnionToIntersection<
-  SignaturesOf<S> extends infer G ? (G extends unknown ? (...args: WithOptions<SignatureParams<G>, O>) => Promise<SignatureResult<G>> : never) : never
+  SignaturesOf<S> extends infer G ? (G extends unknown ? (...args: WithOptions<G, O>) => Promise<SignatureResult<G>> : never) : never
 >;
 
 /** One call planned inside a typed multicall: sent with the batch, its result checked on return. */

@@ -54,6 +54,8 @@ export function readSignatures(value: XmlRpcValue | Fault): { signatures: string
   if (Array.isArray(value) && value.every((s) => Array.isArray(s) && s.length > 0 && s.every((t) => typeof t === 'string'))) {
     return { signatures: value as string[][], note: null };
   }
+  // supervisord answers one signature flat: ['boolean', 'string', 'boolean'].
+  if (Array.isArray(value) && value.length > 0 && value.every((t) => typeof t === 'string')) return { signatures: [value as string[]], note: null };
   return { signatures: null, note: typeof value === 'string' ? value : formatValue(value) };
 }
 
