@@ -33,10 +33,10 @@ export function contractProxy<C extends Contract, O>(caller: ContractCaller<O>, 
   return buildTree(contract, (entry) => async (...args: unknown[]): Promise<unknown> => {
     const last = args.at(-1);
     const options = last instanceof PerCallOptions ? (args.pop(), last.options as O) : undefined;
-    const converted = convertParams(entry, args, 'emit');
-    if ('problem' in converted) throw paramError(entry, converted.problem, args);
-    const value = await caller.call(entry.name, converted.values, options);
-    return acceptResult(entry.name, converted.overload.result.accept, value);
+    const overload = convertParams(entry, args, 'emit');
+    if (typeof overload === 'string' || overload instanceof Breach) throw paramError(entry, overload, args);
+    const value = await caller.call(entry.name, args, options);
+    return acceptResult(entry.name, overload.result.accept, value);
   }) as ContractApi<C, O>;
 }
 
@@ -53,9 +53,9 @@ export async function contractMulticall<C extends Contract, const T extends read
 ): Promise<BatchResults<T>> {
   if (typeof build !== 'function') throw new TypeError('multicall(contract, build): build must be a function, e.g. (m) => [m.calc.add(1, 2)]');
   const batch = buildTree(contract, (entry) => (...args: unknown[]): PlannedCall => {
-    const converted = convertParams(entry, args, 'emit');
-    if ('problem' in converted) throw paramError(entry, converted.problem, args);
-    return new PlannedCall(entry.name, converted.values, converted.overload.result.accept);
+    const overload = convertParams(entry, args, 'emit');
+    if (typeof overload === 'string' || overload instanceof Breach) throw paramError(entry, overload, args);
+    return new PlannedCall(entry.name, args, overload.result.accept);
   }) as BatchApi<C>;
   const planned: unknown = build(batch);
   if (!Array.isArray(planned) || !planned.every((p) => p instanceof PlannedCall)) {

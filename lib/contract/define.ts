@@ -111,34 +111,41 @@ function normalize(name: string, spec: unknown): ContractEntry {
 }
 
 /**
- * Converts `params` with the first overload of the right length they fit (`direction` says
- * which way). Returns that overload and the converted values, or a message naming the first
- * param that does not fit (or the counts the method takes).
+ * Converts `params` in place with the first overload of the right length they fit (`direction`
+ * says which way; pass an array of your own: it is written to). Returns that overload, or why
+ * none fits: the breach of the first param that does not fit, or a message on the count.
  */
-export function convertParams(
-  entry: ContractEntry,
-  params: readonly unknown[],
-  direction: 'accept' | 'emit',
-): { overload: MethodSignatureSpec; values: unknown[] } | { problem: Breach | string } {
+export function convertParams(entry: ContractEntry, params: unknown[], direction: 'accept' | 'emit'): MethodSignatureSpec | Breach | string {
+  const overloads = entry.overloads;
   let first: Breach | undefined;
-  for (const overload of entry.overloads) {
+  for (const overload of overloads) {
     const types = overload.params;
     const rest = overload.rest;
     if (rest === undefined ? types.length !== params.length : params.length < types.length) continue;
-    const values = new Array<unknown>(params.length);
+    // What a conversion replaced, put back when a later param does not fit: the next overload,
+    // and the error, see the params as given.
+    let replaced: Map<number, unknown> | undefined;
     let i = 0;
     try {
-      for (; i < params.length; i++) values[i] = (i < types.length ? (types[i] as ContractType) : (rest as ContractType))[direction](params[i]);
-      return { overload, values };
+      for (; i < params.length; i++) {
+        const value = params[i];
+        const converted = (i < types.length ? (types[i] as ContractType) : (rest as ContractType))[direction](value);
+        if (converted !== value) {
+          (replaced ??= new Map()).set(i, value);
+          params[i] = converted;
+        }
+      }
+      return overload;
     } catch (error) {
       if (!(error instanceof Breach)) throw error;
       first ??= error.under(`params[${i}]`);
+      if (replaced !== undefined) for (const [j, value] of replaced) params[j] = value;
     }
   }
-  if (first !== undefined) return { problem: first };
-  const counts = [...new Set(entry.overloads.map((o) => (o.rest === undefined ? String(o.params.length) : `${o.params.length} or more`)))];
+  if (first !== undefined) return first;
+  const counts = [...new Set(overloads.map((o) => (o.rest === undefined ? String(o.params.length) : `${o.params.length} or more`)))];
   const expected = counts.length === 1 ? (counts[0] as string) : `${counts.slice(0, -1).join(', ')} or ${String(counts.at(-1))}`;
-  return { problem: `'${entry.name}' takes ${expected} param${expected === '1' ? '' : 's'}, got ${params.length}` };
+  return `'${entry.name}' takes ${expected} param${expected === '1' ? '' : 's'}, got ${params.length}`;
 }
 
 // ---- Types inferred from a contract ----

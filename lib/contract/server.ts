@@ -45,13 +45,14 @@ export function implementContract<C extends Contract>(dispatcher: XmlRpcDispatch
 
 function wrapHandler(entry: ContractEntry, handler: (...params: unknown[]) => unknown): MethodHandler {
   const name = entry.name;
+  // `params` is the wrapper's own array (a rest parameter): converted in place.
   return ((...params: unknown[]): unknown => {
-    const converted = convertParams(entry, params, 'accept');
-    if ('problem' in converted) throw new Fault(FaultCode.INVALID_PARAMS, paramProblem(name, converted.problem));
-    const resultType = converted.overload.result;
-    const result = handler(...converted.values);
-    if (isThenable(result)) return Promise.resolve(result).then((value) => emitResult(name, resultType.emit, value));
-    return emitResult(name, resultType.emit, result);
+    const overload = convertParams(entry, params, 'accept');
+    if (typeof overload === 'string' || overload instanceof Breach) throw new Fault(FaultCode.INVALID_PARAMS, paramProblem(name, overload));
+    const emit = overload.result.emit;
+    const result = handler(...params);
+    if (isThenable(result)) return Promise.resolve(result).then((value) => emitResult(name, emit, value));
+    return emitResult(name, emit, result);
   }) as MethodHandler;
 }
 

@@ -139,31 +139,51 @@ const anyStructType = new ContractType<XmlRpcStruct>(
   (v) => (isPlainObject(v) || v instanceof Map ? v : breach('struct (a plain object)', v)),
 );
 
-/** Runs `convert` on a member or item; a Breach inside gets `segment` in front of its path. */
-function at<R>(segment: string, convert: () => R): R {
-  try {
-    return convert();
-  } catch (error) {
-    if (error instanceof Breach) throw error.under(segment);
-    throw error;
-  }
+/** The same breach one level further out, or any other error as it is. */
+function under(error: unknown, segment: string): unknown {
+  return error instanceof Breach ? error.under(segment) : error;
 }
+
+/*
+ * `accept` converts in place: it only ever sees values decoded for this call. `emit` copies on
+ * the first change: its values belong to the caller. Both return the value itself when every
+ * member and item fits as it is (the common case costs no allocation).
+ */
 
 function arrayOf<I extends ContractType>(items: I): ContractType<Array<ValueOf<I>>> {
   if (!(items instanceof ContractType)) throw new TypeError('rpc.arrayOf takes a type, e.g. rpc.arrayOf(rpc.string)');
   const description = `array of ${items.description}`;
-  const convertAll = (values: unknown[], convert: (v: unknown) => unknown): unknown[] => {
-    const out = new Array<unknown>(values.length);
-    for (let i = 0; i < values.length; i++) out[i] = at(`[${i}]`, () => convert(values[i]));
-    return out;
-  };
   const passThrough = items.kind === 'any';
-  return new ContractType<Array<ValueOf<I>>>(
-    'array', 'array', description,
-    (v) => (Array.isArray(v) ? (passThrough ? v : convertAll(v, items.accept)) : breach(description, v)) as Array<ValueOf<I>>,
-    (v) => (Array.isArray(v) ? (passThrough ? v : convertAll(v, items.emit)) : breach(description, v)),
-    items,
-  );
+  const accept = (v: unknown): Array<ValueOf<I>> => {
+    if (!Array.isArray(v)) return breach(description, v);
+    if (passThrough) return v as Array<ValueOf<I>>;
+    for (let i = 0; i < v.length; i++) {
+      try {
+        const item: unknown = v[i];
+        const converted = items.accept(item);
+        if (converted !== item) v[i] = converted;
+      } catch (error) {
+        throw under(error, `[${i}]`);
+      }
+    }
+    return v as Array<ValueOf<I>>;
+  };
+  const emit = (v: unknown): unknown => {
+    if (!Array.isArray(v)) return breach(description, v);
+    if (passThrough) return v;
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      try {
+        const item: unknown = v[i];
+        const converted = items.emit(item);
+        if (converted !== item) (out ??= [...(v as unknown[])])[i] = converted;
+      } catch (error) {
+        throw under(error, `[${i}]`);
+      }
+    }
+    return out ?? v;
+  };
+  return new ContractType<Array<ValueOf<I>>>('array', 'array', description, accept, emit, items);
 }
 
 /** Sets a member without ever touching the prototype (a member may be named `__proto__`). */
@@ -182,34 +202,51 @@ function struct<const M extends Readonly<Record<string, StructMember>>>(members:
     if (!(member instanceof ContractType || member instanceof OptionalMember)) {
       throw new TypeError(`rpc.struct: member '${name}' must be a type (rpc.int, …) or rpc.optional(type)`);
     }
-    return { name, type: memberType(member), optional: member instanceof OptionalMember };
+    // Only a name Object.prototype also has (toString, __proto__, …) needs the slower own-property read.
+    return { name, type: memberType(member), optional: member instanceof OptionalMember, segment: `.${name}`, inherited: name in Object.prototype };
   });
   const description = `struct {${entries.map((e) => `${e.name}${e.optional ? '?' : ''}: ${e.type.description}`).join(', ')}}`;
+  const missing = (e: (typeof entries)[number]): Breach => new Breach(e.segment, `member '${e.name}' (${e.type.description})`, 'no such member');
   // Undeclared members are kept as they are: a contract lists the members it needs, peers may add more.
-  const convert = (v: unknown, direction: 'accept' | 'emit'): Record<string, unknown> => {
-    const source = v instanceof Map && direction === 'emit' ? Object.fromEntries(v) as Record<string, unknown> : v;
-    if (!isPlainObject(source)) return breach(description, v);
-    const out: Record<string, unknown> = { ...source };
-    for (const { name, type, optional } of entries) {
-      const present = Object.hasOwn(source, name) && source[name] !== undefined;
-      if (!present) {
-        if (optional) {
-          if (Object.hasOwn(out, name)) delete out[name];
-          continue;
-        }
-        throw new Breach(`.${name}`, `member '${name}' (${type.description})`, 'no such member');
+  const accept = (v: unknown): StructOf<M> => {
+    if (!isPlainObject(v)) return breach(description, v);
+    for (const e of entries) {
+      const value = !e.inherited || Object.hasOwn(v, e.name) ? v[e.name] : undefined;
+      if (value === undefined) {
+        if (e.optional) continue;
+        throw missing(e);
       }
-      setMember(out, name, at(`.${name}`, () => type[direction](source[name])));
+      try {
+        const converted = e.type.accept(value);
+        if (converted !== value) setMember(v, e.name, converted);
+      } catch (error) {
+        throw under(error, e.segment);
+      }
     }
-    return out;
+    return v as StructOf<M>;
   };
-  return new ContractType<StructOf<M>>(
-    'struct', 'struct', description,
-    (v) => convert(v, 'accept') as StructOf<M>,
-    (v) => convert(v, 'emit'),
-    undefined,
-    members,
-  );
+  const emit = (v: unknown): unknown => {
+    const source = v instanceof Map ? (Object.fromEntries(v) as Record<string, unknown>) : v;
+    if (!isPlainObject(source)) return breach(description, v);
+    let out: Record<string, unknown> | undefined;
+    for (const e of entries) {
+      const value = !e.inherited || Object.hasOwn(source, e.name) ? source[e.name] : undefined;
+      if (value === undefined) {
+        if (!e.optional) throw missing(e);
+        // A member set to undefined is left out, as if it were not there.
+        if (Object.hasOwn(source, e.name)) delete (out ??= { ...source })[e.name];
+        continue;
+      }
+      try {
+        const converted = e.type.emit(value);
+        if (converted !== value) setMember((out ??= { ...source }), e.name, converted);
+      } catch (error) {
+        throw under(error, e.segment);
+      }
+    }
+    return out ?? source;
+  };
+  return new ContractType<StructOf<M>>('struct', 'struct', description, accept, emit, undefined, members);
 }
 
 function optional<T>(type: ContractType<T>): OptionalMember<T> {
