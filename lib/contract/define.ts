@@ -155,11 +155,11 @@ type ParamsOf<P> = { -readonly [I in keyof P]: ValueOf<P[I]> };
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 
 /** The params tuple of one signature. */
-export type SignatureParams<S> = S extends { readonly params: infer P extends readonly unknown[] }
-  ? S extends { readonly rest: infer R } ? [...ParamsOf<P>, ...Array<ValueOf<R>>] : ParamsOf<P>
+export type SignatureParams<S> = S extends MethodSignatureSpec
+  ? 'rest' extends keyof S ? [...ParamsOf<S['params']>, ...Array<ValueOf<S['rest']>>] : ParamsOf<S['params']>
   : never;
 /** The result value of one signature. */
-export type SignatureResult<S> = S extends { readonly result: infer R } ? ValueOf<R> : never;
+export type SignatureResult<S> = S extends MethodSignatureSpec ? ValueOf<S['result']> : never;
 
 /** A server-side handler of a method: params as declared (a union over overloads), the result or its promise. */
 export type MethodHandlerOf<S> = (
@@ -167,10 +167,10 @@ export type MethodHandlerOf<S> = (
 ) => SignatureResult<SignaturesOf<S>> | Promise<SignatureResult<SignaturesOf<S>>>;
 
 /** Names the server's own `system.*` methods answer: `implement` never asks for them. */
-type OwnNames<M> = Exclude<keyof M & string, `system.${string}`>;
+type MethodsWithHandlers<M> = Exclude<keyof M & string, `system.${string}`>;
 
 /** The handlers `implement` takes: one per method of the contract (not `system.*`), by full name. */
-export type ContractHandlers<C> = C extends Contract<infer M> ? { readonly [K in OwnNames<M>]: MethodHandlerOf<M[K]> } : never;
+export type ContractHandlers<C> = C extends Contract<infer M> ? { readonly [K in MethodsWithHandlers<M>]: MethodHandlerOf<M[K]> } : never;
 
 /**
  * The per-call options marker: pass `callOptions({ timeoutMs, signal })` as the last argument
@@ -185,9 +185,11 @@ export class PerCallOptions<O = unknown> {
 }
 
 // After a rest of params, the options marker can only be typed as one more item.
-type WithOptions<G, O> = G extends { readonly params: infer P extends readonly unknown[]; readonly rest: infer R }
-  ? [...ParamsOf<P>, ...Array<ValueOf<R> | PerCallOptions<O>>]
-  : SignatureParams<G> extends infer P extends readonly unknown[] ? [...P, options?: PerCallOptions<O>] : never;
+type WithOptions<G, O> = G extends MethodSignatureSpec
+  ? 'rest' extends keyof G
+    ? [...ParamsOf<G['params']>, ...Array<ValueOf<G['rest']> | PerCallOptions<O>>]
+    : [...ParamsOf<G['params']>, options?: PerCallOptions<O>]
+  : never;
 
 /** A proxy method: every overload, params as declared, an optional {@link PerCallOptions} last. */
 export type ContractMethodOf<S, O> = UnionToIntersection<
@@ -217,15 +219,15 @@ export type PlannedMethodOf<S> = UnionToIntersection<
 /** `calc.add` as nested namespaces `{ calc: { add: V } }`. */
 type Nest<Name extends string, V> = Name extends `${infer Head}.${infer Rest}` ? { readonly [P in Head]: Nest<Rest, V> } : { readonly [P in Name]: V };
 
-type Tree<M, F extends 'call' | 'plan', O> = UnionToIntersection<
+type ContractTree<M, F extends 'call' | 'plan', O> = UnionToIntersection<
   { [K in keyof M & string]: Nest<K, F extends 'call' ? ContractMethodOf<M[K], O> : PlannedMethodOf<M[K]>> }[keyof M & string]
 >;
 
 /** The typed proxy of a contract: `await api.calc.add(1, 2)`; `O` is the client's call options. */
-export type ContractApi<C, O = unknown> = C extends Contract<infer M> ? Tree<M, 'call', O> : never;
+export type ContractApi<C, O = unknown> = C extends Contract<infer M> ? ContractTree<M, 'call', O> : never;
 
 /** The batch proxy given to a typed multicall's builder: `m.calc.add(1, 2)` plans that call. */
-export type BatchApi<C> = C extends Contract<infer M> ? Tree<M, 'plan', unknown> : never;
+export type BatchApi<C> = C extends Contract<infer M> ? ContractTree<M, 'plan', unknown> : never;
 
 /** The results of a typed multicall: per slot the value, its `Fault`, or the `ContractError` of a result that broke the contract. */
 export type BatchResults<T extends readonly PlannedCall[]> = { -readonly [I in keyof T]: T[I] extends PlannedCall<infer R> ? R | Fault | ContractError : never };

@@ -21,5 +21,6 @@ export type {
 export { ContractError } from './errors.js';
 export type { ContractSide } from './errors.js';
 export { implementContract, implementedMethod } from './server.js';
+export type { ImplementedMethod } from './server.js';
 export { callOptions, contractMulticall, contractProxy } from './client.js';
 export type { ContractCaller } from './client.js';

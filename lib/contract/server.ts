@@ -12,8 +12,16 @@ import { Breach, ContractError } from './errors.js';
 /** The contract methods each dispatcher implements, for the docs page (full types, struct members included). */
 const implemented = new WeakMap<XmlRpcDispatcher, Map<string, ContractEntry>>();
 
+/** What a contract declares about a method a dispatcher implements. */
+export interface ImplementedMethod {
+  /** The method's signatures as declared, struct members included. */
+  readonly overloads: readonly MethodSignatureSpec[];
+  /** Its help text, `""` when none was given. */
+  readonly help: string;
+}
+
 /** What a contract declares about a method a dispatcher implements, or `undefined`. */
-export function implementedMethod(dispatcher: XmlRpcDispatcher, name: string): { readonly overloads: readonly MethodSignatureSpec[]; readonly help: string } | undefined {
+export function implementedMethod(dispatcher: XmlRpcDispatcher, name: string): ImplementedMethod | undefined {
   return implemented.get(dispatcher)?.get(name);
 }
 

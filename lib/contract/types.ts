@@ -281,7 +281,7 @@ export const rpc = Object.freeze({
   anyStruct: anyStructType,
   /** An array whose items all have the type `items`. */
   arrayOf,
-  /** A struct with these members; wrap a member in {@link rpc.optional} when it may be left out. */
+  /** A struct with these members; wrap a member in `rpc.optional(type)` when it may be left out. */
   struct,
   /** A struct member that may be left out. */
   optional,
