@@ -20,7 +20,7 @@ export type {
 } from './define.js';
 export { ContractError } from './errors.js';
 export type { ContractSide } from './errors.js';
-export { implementContract, implementedMethod } from './server.js';
+export { describeImplementedMethod, implementContract, implementedMethod } from './server.js';
 export type { ImplementedMethod } from './server.js';
 export { callOptions, contractMulticall, contractProxy } from './client.js';
 export type { ContractCaller } from './client.js';

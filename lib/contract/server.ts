@@ -26,6 +26,18 @@ export function implementedMethod(dispatcher: XmlRpcDispatcher, name: string): I
 }
 
 /**
+ * A method's declared signatures as a documentation page shows them, one a line, struct members
+ * included: `users.get(int) → struct {id: int, name: string, email?: string}`.
+ */
+export function describeImplementedMethod(name: string, method: ImplementedMethod): string[] {
+  return method.overloads.map((o) => {
+    const params = o.params.map((p) => p.description);
+    if (o.rest !== undefined) params.push(`...${o.rest.description}`);
+    return `${name}(${params.join(', ')}) → ${o.result.description}`;
+  });
+}
+
+/**
  * Registers `handlers` for the methods of `contract` on `dispatcher`. Methods named `system.*`
  * are answered by the dispatcher's own system methods and take no handler. Throws a `TypeError`
  * for a missing handler or one the contract does not list.

@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { XmlRpcDispatcher, decodeResponse, encodeCall, asI8, Fault } from '../../dist/index.js';
-import { defineContract, rpc } from '../../dist/contract/index.js';
+import { defineContract, describeImplementedMethod, implementedMethod, rpc } from '../../dist/contract/index.js';
 import { handlers, shop } from './support.js';
 
 function dispatcher(overrides = {}) {
@@ -115,6 +115,15 @@ describe('introspection answers from the contract', () => {
     assert.equal(decodeResponse(await d.dispatch(encodeCall('system.methodHelp', ['calc.add']))), 'Adds two ints.');
     // The contract lists system.listMethods; the dispatcher's own method answers it.
     assert.ok(decodeResponse(await d.dispatch(encodeCall('system.listMethods', []))).includes('users.get'));
+  });
+
+  test('a docs page can show the declared types, struct members included', () => {
+    const { d } = dispatcher();
+    assert.deepEqual(describeImplementedMethod('users.get', implementedMethod(d, 'users.get')), [
+      'users.get(int) → struct {id: int, name: string, email?: string, tags: array of string}',
+    ]);
+    assert.deepEqual(describeImplementedMethod('math.abs', implementedMethod(d, 'math.abs')), ['math.abs(int) → int', 'math.abs(double) → double']);
+    assert.equal(implementedMethod(d, 'system.listMethods'), undefined);
   });
 });
 
