@@ -47,6 +47,7 @@ export function implementContract<C extends Contract>(dispatcher: XmlRpcDispatch
   const given = handlers as Readonly<Record<string, unknown>>;
   for (const name of Object.keys(given)) {
     if (!contract.entries.has(name)) throw new TypeError(`implement: the contract has no method '${name}' (handlers are keyed by full name, e.g. 'calc.add')`);
+    if (name.startsWith('system.')) throw new TypeError(`implement: '${name}' is answered by the dispatcher's own system methods; replace it with addMethod if you must`);
   }
   const wrapped: Array<[ContractEntry, MethodHandler]> = [];
   for (const entry of contract.entries.values()) {

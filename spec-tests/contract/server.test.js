@@ -133,6 +133,7 @@ describe('implement refuses what does not match the contract', () => {
     const { twice, ...rest } = handlers;
     assert.throws(() => d.implement(shop, rest), { name: 'TypeError', message: /no handler for 'twice'/ });
     assert.throws(() => d.implement(shop, { ...handlers, 'calc.ad': () => 1 }), { name: 'TypeError', message: /no method 'calc\.ad'/ });
+    assert.throws(() => d.implement(shop, { ...handlers, 'system.listMethods': () => [] }), { name: 'TypeError', message: /'system\.listMethods' is answered by the dispatcher's own/ });
     assert.equal(d.hasMethod('calc.add'), false, 'nothing registered when implement refuses');
     assert.ok(twice);
   });
