@@ -26,7 +26,7 @@ const VALUES = [42, 1.5, 'héllo ✓', true, null, new Date(Date.UTC(2024, 0, 2,
 
 /** Calls the Python server at `url` and prints, line by line, what it answered. */
 export async function callPython(url) {
-  const client = new Client(url, { timeout: 10_000 });
+  const client = new Client(url, { timeoutMs: 10_000 });
   const api = /** @type {import('xmlrpc-ts').RemoteApi<PythonApi>} */ (client.proxy());
   try {
     const methods = await api.system.listMethods();

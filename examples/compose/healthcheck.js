@@ -4,7 +4,7 @@
 //   node examples/compose/healthcheck.js http://127.0.0.1:8001/RPC2
 import { Client } from 'xmlrpc-ts';
 
-const client = new Client(process.argv[2] ?? 'http://127.0.0.1:8001/RPC2', { timeout: 2_000 });
+const client = new Client(process.argv[2] ?? 'http://127.0.0.1:8001/RPC2', { timeoutMs: 2_000 });
 try {
   await client.call('system.listMethods');
 } catch {

@@ -10,7 +10,7 @@
  * and `struct/{…}` a value ends at `,` `)` or `}`, a member name at `:`, and `\` makes the next
  * character literal (`s/a\,b`). Errors give the argument number and the column.
  */
-import type { XmlRpcValue } from '../index.js';
+import type { XmlRpcValue } from '../core/values.js';
 import { UsageError } from './flags.js';
 import { CONTAINER_TYPES, LexicalError, SCALAR_TYPES, inferUntyped } from './lexical.js';
 
@@ -32,6 +32,8 @@ export interface ArgumentOptions {
 /** Deepest nesting of `array/` and `struct/` in one argument. */
 const MAX_DEPTH = 1000;
 const TYPE_PREFIX = /([A-Za-z][A-Za-z0-9]*)\//y;
+/** An argument that starts with a type prefix (`s/`, `array/`); the type may be unknown (then it is an error). */
+const TYPE_AT_START = /^[A-Za-z][A-Za-z0-9]*\//;
 const KNOWN_TYPES = [...SCALAR_TYPES.keys(), ...CONTAINER_TYPES];
 
 /** A malformed argument: which one, and the column (1-based, in characters) of the problem. */
@@ -56,7 +58,7 @@ class SyntaxProblem extends Error {
 
 /** Reads every argument; the first one is "argument `firstNumber`" in messages. */
 export function parseArguments(args: readonly string[], options: ArgumentOptions, firstNumber = 1): XmlRpcValue[] {
-  const stdinUsers = args.filter((a) => a === '-').length;
+  const stdinUsers = options.inferTypes ? args.filter((a) => a === '-').length : 0;
   if (stdinUsers > 1) {
     const second = args.indexOf('-', args.indexOf('-') + 1);
     throw new ArgumentError(firstNumber + second, '-', 1, 'standard input can be read only once');
@@ -67,6 +69,8 @@ export function parseArguments(args: readonly string[], options: ArgumentOptions
 /** Reads one argument in the typed syntax. */
 export function parseArgument(text: string, options: ArgumentOptions, argumentNumber = 1): XmlRpcValue {
   try {
+    // --strings: every argument is its text; `-` and `@FILE` read nothing.
+    if (!options.inferTypes && !TYPE_AT_START.test(text)) return text;
     if (text === '-') return Buffer.from(options.sources.stdin());
     const reader = new Reader(text, options);
     const value = reader.value(true, 0);
@@ -122,8 +126,8 @@ class Reader {
     if (!top && body.text === '') {
       throw new SyntaxProblem(`expected a value, found ${this.describeHere()}; write s/ for an empty string`, this.pos);
     }
-    if (body.text.startsWith('@')) return this.file(body);
     if (!this.options.inferTypes) return body.text;
+    if (body.text.startsWith('@')) return this.file(body);
     try {
       return inferUntyped(body.text);
     } catch (error) {

@@ -2,22 +2,38 @@
  * The command table and the top level: finds the command, parses its options, prints help and
  * the version, runs it, and turns whatever it throws into a message and an exit code.
  */
-import { readFileSync } from 'node:fs';
-import { callCommand } from './commands/call.js';
-import { codegenCommand } from './commands/codegen.js';
 import type { Command, Context } from './commands/common.js';
-import { decodeCommand, encodeCommand } from './commands/documents.js';
-import { describeCommand, listCommand } from './commands/introspect.js';
-import { multicallCommand } from './commands/multicall.js';
-import { serveCommand } from './commands/serve.js';
 import { formatOptions, nearestName, parseCommandLine, suggest, UsageError } from './flags.js';
-import { ExitCode, reportError, type Output } from './output.js';
+import { ExitCode, OrderedOutput, reportError, type Output } from './output.js';
+import { safeOutput } from './terminal.js';
+import { packageVersion, versionLine } from './version.js';
 
-/** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [
-  callCommand, listCommand, describeCommand, multicallCommand,
-  encodeCommand, decodeCommand, serveCommand, codegenCommand,
-];
+/**
+ * Every command by name, in the order `--help` lists them, each loaded when it is run: a command
+ * loads only its own modules.
+ */
+const COMMAND_LOADERS: ReadonlyMap<string, () => Promise<Command>> = new Map([
+  ['call', async () => (await import('./commands/call.js')).callCommand],
+  ['list', async () => (await import('./commands/introspect.js')).listCommand],
+  ['describe', async () => (await import('./commands/introspect.js')).describeCommand],
+  ['multicall', async () => (await import('./commands/multicall.js')).multicallCommand],
+  ['encode', async () => (await import('./commands/documents.js')).encodeCommand],
+  ['decode', async () => (await import('./commands/documents.js')).decodeCommand],
+  ['serve', async () => (await import('./commands/serve.js')).serveCommand],
+  ['codegen', async () => (await import('./commands/codegen.js')).codegenCommand],
+]);
+
+/** The command names, in the order `--help` lists them. */
+export const COMMAND_NAMES: readonly string[] = [...COMMAND_LOADERS.keys()];
+
+/** Every command, loaded (for the help texts). */
+export async function loadCommands(): Promise<Command[]> {
+  return Promise.all([...COMMAND_LOADERS.values()].map((load) => load()));
+}
+
+function loadCommand(name: string): Promise<Command> {
+  return (COMMAND_LOADERS.get(name) as () => Promise<Command>)();
+}
 
 /** What the CLI needs from the process. */
 export interface CliEnvironment {
@@ -43,19 +59,8 @@ const JSON_HELP = [
   '  {"$struct": {"$i8": 1}}      a struct whose only member looks like a tag',
 ].join('\n');
 
-/** The package version, from the package.json next to dist/. */
-export function packageVersion(): string {
-  try {
-    const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-    const version = (JSON.parse(text) as { version?: unknown }).version;
-    return typeof version === 'string' ? version : 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
-function mainHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+function mainHelp(commands: readonly Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'xmlrpc: an XML-RPC client, server and debugging tool',
     '',
@@ -64,7 +69,7 @@ function mainHelp(): string {
     '                                          URL may be HOST, HOST:PORT or http(s)://...)',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'xmlrpc COMMAND --help shows its arguments and options; xmlrpc help json shows the JSON form.',
     'Exit codes: 0 success, 1 fault, 2 usage error, 3 network or HTTP error,',
@@ -95,12 +100,12 @@ export function commandHelp(command: Command): string {
  * (`localhost`, `buildbox`) followed by a method name and is not a command misspelt by one letter
  * (`lsit`), so a typo stays a usage error instead of a call to a host of that name.
  */
-function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {
+async function findCommand(argv: readonly string[]): Promise<{ command: Command; rest: string[] } | undefined> {
   const word = argv[0] as string;
-  const command = COMMANDS.find((c) => c.name === word);
-  if (command !== undefined) return { command, rest: argv.slice(1) };
-  if (/[:./]/.test(word)) return { command: callCommand, rest: [...argv] };
-  if (isBareHost(word, argv.slice(1))) return { command: callCommand, rest: [...argv] };
+  if (COMMAND_LOADERS.has(word)) return { command: await loadCommand(word), rest: argv.slice(1) };
+  if (/[:./]/.test(word)) return { command: await loadCommand('call'), rest: [...argv] };
+  const call = await loadCommand('call');
+  if (isBareHost(word, argv.slice(1), call)) return { command: call, rest: [...argv] };
   return undefined;
 }
 
@@ -110,12 +115,12 @@ const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
 const METHOD_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:/-]*$/;
 
 /** Whether `word` is a bare host in `xmlrpc HOST METHOD [ARG...]`; `rest` are the words after it. */
-function isBareHost(word: string, rest: readonly string[]): boolean {
+function isBareHost(word: string, rest: readonly string[], call: Command): boolean {
   // All digits is no host name (a URL parser reads it as an IPv4 number): `xmlrpc 8080 m` is a typo.
-  if (!HOST_NAME.test(word) || /^[0-9]+$/.test(word) || nearestName(word, COMMANDS.map((c) => c.name), 1) !== undefined) return false;
+  if (!HOST_NAME.test(word) || /^[0-9]+$/.test(word) || nearestName(word, COMMAND_NAMES, 1) !== undefined) return false;
   let method: string | undefined;
   try {
-    method = parseCommandLine(rest, callCommand.options).positionals[0];
+    method = parseCommandLine(rest, call.options).positionals[0];
   } catch {
     return false;
   }
@@ -123,39 +128,47 @@ function isBareHost(word: string, rest: readonly string[]): boolean {
   return method !== undefined && METHOD_NAME.test(method) && !method.includes('://') && !/^[^:/]*:[0-9]+(?:\/|$)/.test(method);
 }
 
-function helpTopic(topic: string | undefined, output: Output): number {
-  if (topic === undefined) output.out(mainHelp());
+async function helpTopic(topic: string | undefined, output: Output): Promise<number> {
+  if (topic === undefined) output.out(mainHelp(await loadCommands()));
   else if (topic === 'json') output.out(JSON_HELP + '\n');
   else {
-    const command = COMMANDS.find((c) => c.name === topic);
-    if (command === undefined) {
-      return reportError(new UsageError(`no help on ${JSON.stringify(topic)}${suggest(topic, [...COMMANDS.map((c) => c.name), 'json'], '')}`), output, '');
+    if (!COMMAND_LOADERS.has(topic)) {
+      return reportError(new UsageError(`no help on ${JSON.stringify(topic)}${suggest(topic, [...COMMAND_NAMES, 'json'], '')}`), output, '');
     }
-    output.out(commandHelp(command));
+    output.out(commandHelp(await loadCommand(topic)));
   }
   return ExitCode.ok;
 }
 
 /** Runs the CLI with `argv` (without `node` and the script) and resolves with the exit code. */
 export async function runCli(argv: readonly string[], env: CliEnvironment): Promise<number> {
-  const { output } = env;
+  // Everything printed may carry text from the network: one filter at the way out.
+  const output = new OrderedOutput(safeOutput(env.output));
+  try {
+    return await run(argv, env, output);
+  } finally {
+    await output.drained();
+  }
+}
+
+async function run(argv: readonly string[], env: CliEnvironment, output: Output): Promise<number> {
   const first = argv[0];
   if (first === undefined) {
-    output.err(mainHelp());
+    output.err(mainHelp(await loadCommands()));
     return ExitCode.usage;
   }
   if (first === '--help' || first === '-h') return helpTopic(undefined, output);
   if (first === 'help') return helpTopic(argv[1], output);
   if (first === '--version' || first === '-V') {
-    output.out(`xmlrpc-ts ${packageVersion()}\n`);
+    output.out(versionLine());
     return ExitCode.ok;
   }
   if (first.startsWith('-')) {
     return reportError(new UsageError(`expected a command first, found ${JSON.stringify(first)}; options come after the command`), output, '');
   }
-  const found = findCommand(argv);
+  const found = await findCommand(argv);
   if (found === undefined) {
-    const names = COMMANDS.map((c) => c.name);
+    const names = COMMAND_NAMES;
     const details = ['Commands: ' + names.join(', ')];
     if (/^[0-9]+$/.test(first)) details.push(`To call a server on port ${first} of this machine: xmlrpc localhost:${first} METHOD [ARG...]`);
     else if (HOST_NAME.test(first)) details.push(`To call a method on the host ${first}: xmlrpc call ${first} METHOD [ARG...]`);

@@ -9,8 +9,9 @@
  * The reader is our own so number lexemes survive (JSON.parse turns 2.0 into 2 and rounds big
  * integers) and syntax errors give a line and column.
  */
-import { TypedValue, XmlRpcDateTime, isPlainObject, type XmlRpcValue } from '../index.js';
+import { isPlainObject, TypedValue, XmlRpcDateTime, type XmlRpcValue } from '../core/values.js';
 import { UsageError } from './flags.js';
+import { MAX_INDENT_LEVELS, printStreamed, type Output, type TextSink } from './output.js';
 import { LexicalError, readBase64, readBigDecimal, readDateTime, readDouble, readI8 } from './lexical.js';
 
 /** A JSON number as written. */
@@ -310,58 +311,75 @@ function looksTagged(keys: string[]): boolean {
   return keys.length === 1 && (keys[0] as string).startsWith('$') && [...TAGS.keys()].some((t) => t.toLowerCase() === (keys[0] as string).toLowerCase());
 }
 
-/** Writes a value as JSON text, indented by `indent` spaces (0: one line). Tags and short arrays of scalars stay on one line. */
-export function valueToJson(value: unknown, indent = 2): string {
-  const out: string[] = [];
+/** Most items an array of scalars can have and still fit on one line of 72 (`1, ` each). */
+const MAX_INLINE_ITEMS = 24;
+
+/**
+ * Writes a value as JSON text to `sink`, indented by `indent` spaces (0: one line). Tags and short
+ * arrays of scalars stay on one line, and so does anything nested past {@link MAX_INDENT_LEVELS}.
+ */
+export function writeJson(sink: TextSink, value: unknown, indent = 2): void {
   write(value, 0, indent);
-  return out.join('');
 
   function newline(level: number, step: number): string {
     return step === 0 ? '' : '\n' + ' '.repeat(step * level);
   }
 
-  function write(v: unknown, level: number, step: number): void {
+  function write(v: unknown, level: number, given: number): void {
+    const step = level >= MAX_INDENT_LEVELS ? 0 : given;
     if (v instanceof TypedValue && v.type === 'double' && typeof v.value === 'number' && Number.isFinite(v.value)) {
-      return void out.push(formatDouble(v.value));
+      return sink.put(formatDouble(v.value));
     }
     const j = toJsonValue(v);
-    if (j === null || j === undefined) out.push('null');
-    else if (typeof j === 'number') out.push(formatNumber(j));
-    else if (typeof j === 'string') out.push(JSON.stringify(j));
-    else if (typeof j === 'boolean') out.push(String(j));
+    if (j === null || j === undefined) sink.put('null');
+    else if (typeof j === 'number') sink.put(formatNumber(j));
+    else if (typeof j === 'string') sink.put(JSON.stringify(j));
+    else if (typeof j === 'boolean') sink.put(String(j));
     else if (Array.isArray(j)) {
-      if (j.length === 0) return void out.push('[]');
-      const inline = step > 0 && j.every(isScalar) && valueToJson(j, 0).length <= 72;
+      if (j.length === 0) return sink.put('[]');
+      const inline = step > 0 && j.length <= MAX_INLINE_ITEMS && j.every(isScalar) && valueToJson(j, 0).length <= 72;
       const s = inline ? 0 : step;
-      out.push('[');
+      sink.put('[');
       j.forEach((item: unknown, i) => {
-        out.push((i === 0 ? '' : inline ? ', ' : ',') + newline(level + 1, s));
+        sink.put((i === 0 ? '' : inline ? ', ' : ',') + newline(level + 1, s));
         write(item, level + 1, s);
       });
-      out.push(newline(level, s) + ']');
+      sink.put(newline(level, s) + ']');
     } else if (typeof j === 'object') {
       const entries: Array<[string, unknown]> = j instanceof Map ? [...(j as Map<string, unknown>)] : Object.entries(j as object);
       if (j !== v) return writeObject(entries, level, 0); // a tag: one line
       if (isStructLike(v) && looksTagged(entries.map(([k]) => k))) {
-        out.push('{' + newline(level + 1, step) + '"$struct": ');
+        sink.put('{' + newline(level + 1, step) + '"$struct": ');
         writeObject(entries, level + 1, step);
-        out.push(newline(level, step) + '}');
+        sink.put(newline(level, step) + '}');
         return;
       }
       writeObject(entries, level, step);
-    } else out.push(JSON.stringify(String(j)));
+    } else sink.put(JSON.stringify(String(j)));
   }
 
   function writeObject(entries: Array<[string, unknown]>, level: number, step: number): void {
     const shown = entries.filter(([, v]) => v !== undefined);
-    if (shown.length === 0) return void out.push('{}');
-    out.push('{');
+    if (shown.length === 0) return sink.put('{}');
+    sink.put('{');
     shown.forEach(([k, item], i) => {
-      out.push((i === 0 ? '' : step === 0 && indent > 0 ? ', ' : ',') + newline(level + 1, step) + JSON.stringify(k) + (indent === 0 ? ':' : ': '));
+      sink.put((i === 0 ? '' : step === 0 && indent > 0 ? ', ' : ',') + newline(level + 1, step) + JSON.stringify(k) + (indent === 0 ? ':' : ': '));
       write(item, level + 1, step);
     });
-    out.push(newline(level, step) + '}');
+    sink.put(newline(level, step) + '}');
   }
+}
+
+/** {@link writeJson} into a string, for small values. */
+export function valueToJson(value: unknown, indent = 2): string {
+  const parts: string[] = [];
+  writeJson({ put: (text) => void parts.push(text), end: () => {} }, value, indent);
+  return parts.join('');
+}
+
+/** Prints a value as JSON on `output`, streamed, with a final newline. */
+export function printJson(output: Output, value: unknown): void {
+  printStreamed(output, (sink) => writeJson(sink, value));
 }
 
 /** A value written as one JSON token (or a one-line tag). */

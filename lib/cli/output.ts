@@ -2,7 +2,8 @@
  * What the CLI prints: values for people (types visible where JSON would hide them), the exit
  * codes, and the one place that turns an error into a message on stderr and an exit code.
  */
-import { DecodeError, EncodeError, Fault, HttpError, NetworkError, TimeoutError, AbortError, TypedValue, XmlRpcDateTime, isPlainObject } from '../index.js';
+import { AbortError, DecodeError, EncodeError, Fault, HttpError, NetworkError, TimeoutError } from '../core/errors.js';
+import { isPlainObject, TypedValue, XmlRpcDateTime } from '../core/values.js';
 import { UsageError } from './flags.js';
 
 /** The documented exit codes. */
@@ -30,10 +31,37 @@ export interface Output {
 const IDENTIFIER = /^[A-Za-z_$][\w$.-]*$/;
 
 /**
- * A value for people: strings quoted, integers and doubles bare, and the types JSON lacks
- * spelled out (`i8 9007199254740993`, `dateTime 19980717T14:08:55`, `base64 aGk= (2 bytes)`, `nil`).
+ * Nesting levels that get their own indentation; deeper values are written on one line, so the
+ * indentation of a deep response (the decoder allows 1000 levels) cannot multiply its size.
  */
-export function formatValue(value: unknown, indent = ''): string {
+export const MAX_INDENT_LEVELS = 16;
+
+/** Where streamed text goes: `put` as often as you like, `end` once. */
+export interface TextSink {
+  put(text: string): void;
+  end(): void;
+}
+
+/** A sink that passes text on to `write` in pieces of about `chunkChars`, never as one giant string. */
+export function chunkedSink(write: (text: string) => void, chunkChars = 64 * 1024): TextSink {
+  let buffer = '';
+  return {
+    put(text) {
+      buffer += text;
+      if (buffer.length >= chunkChars) {
+        write(buffer);
+        buffer = '';
+      }
+    },
+    end() {
+      if (buffer !== '') write(buffer);
+      buffer = '';
+    },
+  };
+}
+
+/** The one-token form of a scalar for people, or `undefined` for an array or struct. */
+function formatScalar(value: unknown): string | undefined {
   if (value === null || value === undefined) return 'nil';
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number') return formatNumber(value);
@@ -48,20 +76,69 @@ export function formatValue(value: unknown, indent = ''): string {
   if (value instanceof TypedValue) {
     if (value.type === 'bigdecimal') return `bigdecimal ${String(value.value)}`;
     if (value.type === 'double' && typeof value.value === 'number') return formatDouble(value.value);
-    return formatValue(value.type === 'i8' && typeof value.value === 'number' ? BigInt(value.value) : value.value, indent);
+    return formatScalar(value.type === 'i8' && typeof value.value === 'number' ? BigInt(value.value) : value.value);
   }
-  const inner = indent + '  ';
-  if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
-    return `[\n${value.map((v) => inner + formatValue(v, inner)).join('\n')}\n${indent}]`;
-  }
-  if (value instanceof Map || isPlainObject(value)) {
-    const entries = value instanceof Map ? [...(value as Map<string, unknown>)] : Object.entries(value);
-    if (entries.length === 0) return '{}';
-    const lines = entries.map(([k, v]) => `${inner}${IDENTIFIER.test(k) ? k : JSON.stringify(k)}: ${formatValue(v, inner)}`);
-    return `{\n${lines.join('\n')}\n${indent}}`;
-  }
+  if (Array.isArray(value) || value instanceof Map || isPlainObject(value)) return undefined;
   return String(value);
+}
+
+function entriesOf(value: unknown): Array<[string, unknown]> | undefined {
+  if (value instanceof Map) return [...(value as Map<string, unknown>)];
+  if (isPlainObject(value)) return Object.entries(value);
+  return undefined;
+}
+
+/**
+ * Writes a value for people to `sink`: strings quoted, integers and doubles bare, and the types
+ * JSON lacks spelled out (`i8 9007199254740993`, `dateTime 19980717T14:08:55`,
+ * `base64 aGk= (2 bytes)`, `nil`). `indent` prefixes continuation lines; nesting past
+ * {@link MAX_INDENT_LEVELS} is written on one line.
+ */
+export function writeValue(sink: TextSink, value: unknown, indent = '', level = 0): void {
+  const scalar = formatScalar(value);
+  if (scalar !== undefined) return sink.put(scalar);
+  const compact = level >= MAX_INDENT_LEVELS;
+  const inner = compact ? '' : indent + '  ';
+  const open = compact ? '' : '\n' + inner;
+  const between = compact ? ', ' : '\n' + inner;
+  const close = compact ? '' : '\n' + indent;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return sink.put('[]');
+    sink.put('[' + open);
+    value.forEach((item, i) => {
+      if (i > 0) sink.put(between);
+      writeValue(sink, item, inner, level + 1);
+    });
+    return sink.put(close + ']');
+  }
+  const entries = entriesOf(value) ?? [];
+  if (entries.length === 0) return sink.put('{}');
+  sink.put('{' + open);
+  entries.forEach(([k, v], i) => {
+    sink.put((i > 0 ? between : '') + (IDENTIFIER.test(k) ? k : JSON.stringify(k)) + ': ');
+    writeValue(sink, v, inner, level + 1);
+  });
+  sink.put(close + '}');
+}
+
+/** {@link writeValue} into a string, for small values (a line of a listing). */
+export function formatValue(value: unknown, indent = ''): string {
+  const parts: string[] = [];
+  writeValue({ put: (text) => void parts.push(text), end: () => {} }, value, indent);
+  return parts.join('');
+}
+
+/** Prints on `output` what `write` puts into its sink, streamed, then a newline. */
+export function printStreamed(output: Output, write: (sink: TextSink) => void): void {
+  const sink = chunkedSink((text) => output.out(text));
+  write(sink);
+  sink.put('\n');
+  sink.end();
+}
+
+/** Prints a value for people on `output`, streamed, with a final newline. */
+export function printValue(output: Output, value: unknown): void {
+  printStreamed(output, (sink) => writeValue(sink, value));
 }
 
 /** A double as a double: `2.0`, not `2`. */
@@ -80,6 +157,67 @@ function formatNumber(n: number): string {
 /** The line a fault is reported with. */
 export function faultLine(fault: Fault): string {
   return `Fault ${String(fault.faultCode)}: ${fault.faultString}`;
+}
+
+/**
+ * An {@link Output} that keeps order across asynchronous text: {@link OrderedOutput.errLater}
+ * queues text still being made (a traced body being inflated), and every write after it waits
+ * its turn, so a trace still comes before the result it led to.
+ */
+export class OrderedOutput implements Output {
+  private tail: Promise<void> | undefined;
+
+  constructor(private readonly target: Output) {}
+
+  /** Writes to standard output, after whatever is queued. */
+  out(data: string | Uint8Array): void {
+    this.write(() => this.target.out(data));
+  }
+
+  /** Writes to standard error, after whatever is queued. */
+  err(text: string): void {
+    this.write(() => this.target.err(text));
+  }
+
+  /** Writes `text` to standard error once it is made, in its turn; a failure to make it is dropped. */
+  errLater(text: Promise<string>): void {
+    this.track((this.tail ?? Promise.resolve()).then(() => text).then((t) => this.target.err(t), () => undefined));
+  }
+
+  /** Resolves once everything queued has been written. */
+  async drained(): Promise<void> {
+    while (this.tail !== undefined) await this.tail;
+  }
+
+  private write(write: () => void): void {
+    if (this.tail === undefined) write();
+    else this.track(this.tail.then(write));
+  }
+
+  private track(work: Promise<void>): void {
+    this.tail = work;
+    void work.then(() => {
+      if (this.tail === work) this.tail = undefined;
+    });
+  }
+}
+
+/** Writes text that is still being made to standard error, in order where `output` keeps order. */
+export function errInOrder(output: Output, text: Promise<string>): void {
+  if (output instanceof OrderedOutput) output.errLater(text);
+  else void text.then((t) => output.err(t), () => undefined);
+}
+
+/** Extra lines to print after an error's message (e.g. "try http://…"), by error. */
+const hints = new WeakMap<object, string[]>();
+
+/** Has {@link reportError} print `hint` on its own line after the error's message. */
+export function addHint(error: object, hint: string): void {
+  hints.set(error, [...(hints.get(error) ?? []), hint]);
+}
+
+function hintLines(error: unknown): string {
+  return typeof error === 'object' && error !== null ? (hints.get(error) ?? []).map((h) => h + '\n').join('') : '';
 }
 
 /**
@@ -106,7 +244,7 @@ export function reportError(error: unknown, output: Output, command: string): nu
     return ExitCode.network;
   }
   if (error instanceof NetworkError || error instanceof TimeoutError || error instanceof AbortError) {
-    output.err(`${prefix}${error.message}${causeText(error)}\n`);
+    output.err(`${prefix}${error.message}${causeText(error)}\n${hintLines(error)}`);
     return ExitCode.network;
   }
   if (error instanceof DecodeError) {

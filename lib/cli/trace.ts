@@ -2,10 +2,10 @@
  * A tap on the HTTP exchanges the client makes, for `--trace` (request and response on stderr)
  * and `--xml` (the raw response body). The client has no hook for this, so the tap listens on
  * undici's diagnostics channels, which report the bytes as they cross the wire; compressed
- * bodies are inflated for display.
+ * bodies are inflated for display by the one inflater of the package (lib/core/compression.ts).
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
-import zlib from 'node:zlib';
+import { CompressionError, inflateBody } from '../core/compression.js';
 
 /** One HTTP exchange as seen on the wire. */
 export interface WireExchange {
@@ -63,9 +63,9 @@ export class WireTap {
   }
 
   /** The body of the last response, inflated, or `undefined` when none arrived. */
-  lastResponseBody(): Buffer | undefined {
+  async lastResponseBody(): Promise<Uint8Array | undefined> {
     const last = this.exchanges.findLast((e) => e.status !== undefined);
-    return last === undefined ? undefined : inflated(last.responseChunks, last.responseHeaders).body;
+    return last === undefined ? undefined : (await inflated(last.responseChunks, last.responseHeaders)).body;
   }
 
   private find(message: unknown): WireExchange | undefined {
@@ -140,27 +140,19 @@ function text(v: unknown): string {
 }
 
 /** A body with its content coding undone (for display), and a note when it was compressed. */
-function inflated(chunks: Buffer[], headers: Array<[string, string]>): { body: Buffer; note: string } {
+async function inflated(chunks: Buffer[], headers: Array<[string, string]>): Promise<{ body: Uint8Array; note: string }> {
   const body = Buffer.concat(chunks);
   const coding = headers.find(([k]) => k.toLowerCase() === 'content-encoding')?.[1].trim().toLowerCase() ?? '';
   if (coding === '' || coding === 'identity') return { body, note: '' };
   try {
-    const options = { maxOutputLength: MAX_BODY_BYTES };
-    const out = coding === 'gzip' || coding === 'x-gzip' ? zlib.gunzipSync(body, options)
-      : coding === 'deflate' ? inflateEither(body, options)
-      : undefined;
-    if (out !== undefined) return { body: out, note: `(${coding}: ${body.length} bytes on the wire, ${out.length} inflated)` };
-  } catch {
+    // partial: an error page that breaks off is still worth showing as far as it goes.
+    const out = await inflateBody(body, coding, MAX_BODY_BYTES, { partial: true });
+    return { body: out, note: `(${coding}: ${body.length} bytes on the wire, ${out.length} inflated)` };
+  } catch (error) {
+    const reason = error instanceof CompressionError ? error.reason : 'corrupt';
+    if (reason === 'unsupported') return { body, note: `(content coding ${coding}; shown as received)` };
+    if (reason === 'limit') return { body, note: `(${coding} body inflating to more than ${MAX_BODY_BYTES} bytes; shown as received)` };
     return { body, note: `(${coding} body that does not inflate; shown as received)` };
-  }
-  return { body, note: `(content coding ${coding}; shown as received)` };
-}
-
-function inflateEither(body: Buffer, options: zlib.ZlibOptions): Buffer {
-  try {
-    return zlib.inflateSync(body, options);
-  } catch {
-    return zlib.inflateRawSync(body, options);
   }
 }
 
@@ -173,20 +165,20 @@ function redact(value: string): string {
   return space > 0 && space < 20 ? value.slice(0, space) + ' ***' : '***';
 }
 
-function bodyText(body: Buffer): string {
-  const s = body.toString('utf8');
+function bodyText(body: Uint8Array): string {
+  const s = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   return s.endsWith('\n') || s === '' ? s : s + '\n';
 }
 
 /** The request of an exchange as `--trace` shows it. */
-export function formatRequest(exchange: WireExchange): string {
-  const { body, note } = inflated(exchange.requestChunks, exchange.requestHeaders);
+export async function formatRequest(exchange: WireExchange): Promise<string> {
+  const { body, note } = await inflated(exchange.requestChunks, exchange.requestHeaders);
   return `> ${exchange.method} ${exchange.url}\n${headerLines('>', exchange.requestHeaders)}>${note === '' ? '' : ' ' + note}\n${bodyText(body)}`;
 }
 
 /** The response of an exchange as `--trace` shows it. */
-export function formatResponse(exchange: WireExchange): string {
-  const { body, note } = inflated(exchange.responseChunks, exchange.responseHeaders);
+export async function formatResponse(exchange: WireExchange): Promise<string> {
+  const { body, note } = await inflated(exchange.responseChunks, exchange.responseHeaders);
   const status = `< ${exchange.status ?? '???'}${exchange.statusText === '' ? '' : ' ' + exchange.statusText}\n`;
   return `${status}${headerLines('<', exchange.responseHeaders)}<${note === '' ? '' : ' ' + note}\n${bodyText(body)}`;
 }

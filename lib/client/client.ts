@@ -1,54 +1,98 @@
 /**
- * The XML-RPC client: encode a call, post it through the transport, decode the answer.
- * Also `system.multicall` batching (spec digest §7.4) and the typed proxy.
+ * The XML-RPC client: encode a call, post it through the transport, decode the answer. The
+ * client owns everything above the bytes: headers, request gzip, cookies, the whole-call deadline,
+ * the status check and the inflation of the response. Also `system.multicall` batching (spec
+ * digest §7.4) and the typed proxy.
  */
 import { encodeCall } from '../codec/encode.js';
 import { decodeResponse } from '../codec/decode.js';
 import type { DecodeOptions, EncodeOptions } from '../codec/options.js';
-import { DecodeError, Fault, HttpError } from '../core/errors.js';
-import { isPlainObject, type XmlRpcValue } from '../core/values.js';
-import type { CallOptions, ClientOptions } from './options.js';
+import { CompressionError, gzipBody, inflateBody } from '../core/compression.js';
+import { AbortError, DecodeError, Fault, HttpError, NetworkError, OptionError, TimeoutError } from '../core/errors.js';
+import type { XmlRpcValue } from '../core/values.js';
+import { CookieJar } from './cookies.js';
+import { basicAuthorization, parseEndpoint, type Endpoint } from './endpoint.js';
+import { bodyExcerpt, charsetOf, flattenHeaders, httpStatusError, summarizeBody } from './error-prose.js';
+export type { MulticallCall } from './multicall.js';
+import {
+  isMulticallMissing,
+  readMulticallResult,
+  splitMulticallOptions,
+  toMulticallBatch,
+  type MulticallCall,
+  type ClientMulticallOptions,
+  type MulticallShape,
+  type MulticallSlot,
+} from './multicall.js';
+import { checkCallOptions, resolveClientOptions, type CallOptions, type ClientOptions, type ClientSettings } from './options.js';
+import { pickTransport } from './pick-transport.js';
 import { createRemoteApi, type DynamicApi, type RemoteApi, type RemoteApiOptions } from './proxy.js';
+import type { Transport, TransportResponse } from './transport.js';
 import { contractMulticall, contractProxy } from '../contract/client.js';
 import { isContract, type BatchApi, type BatchResults, type Contract, type ContractApi, type PlannedCall } from '../contract/define.js';
-import { bodyExcerpt, charsetOf, flattenHeaders, HttpTransport, summarizeBody, type HttpResponse } from './transport.js';
-
-/** One call of a {@link Client.multicall} batch. */
-export interface MulticallCall {
-  /** The remote method to call; a non-empty string. */
-  methodName: string;
-  /** Positional parameters; none when left out. */
-  params?: readonly unknown[];
-}
 
 /** The batch builder of a typed multicall, as the implementation sees it. */
 type ContractBatchBuilder = (batch: never) => readonly PlannedCall[];
 
-/** The interop fault code for "method not found" (spec digest §7.6). */
-const METHOD_NOT_FOUND = -32601;
+/** A 200 response with its body inflated. */
+interface InflatedResponse {
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
 
 /** An XML-RPC client for one server URL. */
 export class Client {
   /** The server URL, without credentials. */
   readonly url: string;
-  private readonly transport: HttpTransport;
+  private readonly endpoint: Endpoint;
+  private readonly settings: ClientSettings;
+  private readonly baseHeaders: Record<string, string>;
+  private readonly cookies: CookieJar | undefined;
+  /** The transport, or how to get it on first use (the undici one loads lazily). */
+  private transport: Transport | (() => Promise<Transport>);
+  private transportLoading: Promise<Transport> | undefined;
   private readonly encodeOptions: EncodeOptions | undefined;
   private readonly decodeOptions: DecodeOptions | undefined;
   private readonly multicallFallback: boolean;
   /** Learnt from the first multicall: false once the server said it has no `system.multicall`. */
   private multicallSupported: boolean | undefined;
+  /** Learnt from earlier multicalls: 'unwrapped' once the server answered in supervisord's shape. */
+  private multicallShape: MulticallShape | undefined;
+  private closed = false;
+  /** Calls in flight; `close()` waits for them. */
+  private active = 0;
+  private whenIdle: Array<() => void> = [];
+  private closing: Promise<void> | undefined;
 
   /**
-   * A client for `url`. Bad options throw a `TypeError` here; connections are opened only when calls need them.
+   * A client for `url`. Bad options throw an `OptionError` here; connections are opened only when calls need them.
    * @param url `http://…`, `https://…`, `http+unix://<percent-encoded socket path>/path` or
    *   `unix:///path/to.sock`. Without a path (`http://host:port`) calls go to `/RPC2`, as in Python.
    */
   constructor(url: string | URL, options: ClientOptions = {}) {
-    this.transport = new HttpTransport(url, options);
-    this.url = this.transport.endpoint.display;
+    this.settings = resolveClientOptions(options);
+    this.endpoint = parseEndpoint(url, options.socketPath);
+    this.url = this.endpoint.display;
+    if (this.endpoint.socketPath !== undefined && options.httpProxy !== undefined) {
+      throw new OptionError(
+        'Client options.httpProxy',
+        `The httpProxy option cannot be combined with a Unix socket (${JSON.stringify(this.endpoint.socketPath)}): ` +
+          'requests to a socket never go through a proxy',
+      );
+    }
+    this.transport = pickTransport(this.endpoint, this.settings, options);
     this.encodeOptions = options.encode;
     this.decodeOptions = options.decode;
     this.multicallFallback = options.multicallFallback ?? true;
+    this.cookies = options.cookies === true ? new CookieJar() : undefined;
+    const headers: Record<string, string> = { 'content-type': 'text/xml', 'user-agent': this.settings.userAgent };
+    if (options.decompressResponses ?? true) headers['accept-encoding'] = 'gzip, deflate';
+    const authorization = options.auth !== undefined
+      ? basicAuthorization(options.auth.username, options.auth.password)
+      : this.endpoint.authorization;
+    if (authorization !== undefined) headers['authorization'] = authorization;
+    for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
+    this.baseHeaders = headers;
   }
 
   /**
@@ -62,49 +106,46 @@ export class Client {
     if (!Array.isArray(params)) {
       throw new TypeError(`The parameters of ${methodName} must be an array, got ${describe(params)}`);
     }
+    checkCallOptions(options);
     const xml = encodeCall(methodName, params, this.encodeOptions);
-    const response = await this.transport.post(xml, options);
+    const response = await this.post(xml, options);
     return this.decode(response) as T;
   }
 
   /**
    * Sends several calls in one request through `system.multicall`. Each slot of the result holds
-   * the call's value or its {@link Fault} (not thrown). When the server has no `system.multicall`
-   * (fault -32601, or Python's "is not supported"), the calls are made one by one, in order.
+   * the call's value, its {@link Fault}, or a `MulticallResultError` when that slot's result could
+   * not be read (none is thrown). Conforming results and supervisord's unwrapped ones are both
+   * read (see lib/client/multicall.ts). When the server has no `system.multicall` (fault -32601,
+   * or Python's "is not supported"), the calls are made one by one, in order.
    */
-  multicall(calls: readonly MulticallCall[], options?: CallOptions): Promise<Array<XmlRpcValue | Fault>>;
+  multicall(calls: readonly MulticallCall[], options?: ClientMulticallOptions): Promise<MulticallSlot[]>;
   /**
    * A typed multicall: `client.multicall(contract, (m) => [m.calc.add(1, 2)])` resolves to a tuple
    * of the slots' values, each checked (or its `Fault`, or the `ContractError` of a breach).
    */
-  multicall<C extends Contract, const T extends readonly PlannedCall[]>(contract: C, build: (batch: BatchApi<C>) => T, options?: CallOptions): Promise<BatchResults<T>>;
-  async multicall(calls: readonly MulticallCall[] | Contract, options?: CallOptions | ContractBatchBuilder, contractCallOptions?: CallOptions): Promise<unknown[]> {
+  multicall<C extends Contract, const T extends readonly PlannedCall[]>(contract: C, build: (batch: BatchApi<C>) => T, options?: ClientMulticallOptions): Promise<BatchResults<T>>;
+  async multicall(calls: readonly MulticallCall[] | Contract, options?: ClientMulticallOptions | ContractBatchBuilder, contractCallOptions?: ClientMulticallOptions): Promise<unknown[]> {
     if (isContract(calls)) return contractMulticall(this, calls, options as never, contractCallOptions);
     if (typeof options === 'function') throw new TypeError('multicall(calls, options): options must be an object; a builder function goes with a contract');
-    if (!Array.isArray(calls)) throw new TypeError(`multicall takes an array of calls, got ${describe(calls)}`);
-    const batch = calls.map((c: MulticallCall, i) => {
-      if (!isPlainObject(c) || typeof c.methodName !== 'string' || c.methodName === '') {
-        throw new TypeError(`multicall: calls[${i}] must be { methodName: string, params?: unknown[] }`);
-      }
-      if (c.params !== undefined && !Array.isArray(c.params)) {
-        throw new TypeError(`multicall: calls[${i}].params must be an array, got ${describe(c.params)}`);
-      }
-      return { methodName: c.methodName, params: c.params ?? [] };
-    });
+    const batch = toMulticallBatch(calls);
+    const { callOptions, shape } = splitMulticallOptions(options);
     if (batch.length === 0) return [];
-    if (this.multicallSupported === false) return this.callEach(batch, options);
+    if (this.multicallSupported === false) return this.callEach(batch, callOptions);
     let result: XmlRpcValue;
     try {
-      result = await this.call('system.multicall', [batch], options);
+      result = await this.call('system.multicall', [batch], callOptions);
     } catch (error) {
-      if (this.multicallFallback && error instanceof Fault && isMethodMissing(error)) {
+      if (this.multicallFallback && error instanceof Fault && isMulticallMissing(error)) {
         this.multicallSupported = false;
-        return this.callEach(batch, options);
+        return this.callEach(batch, callOptions);
       }
       throw error;
     }
     this.multicallSupported = true;
-    return unpackMulticall(result, batch.length);
+    const reading = readMulticallResult(result, batch.length, { known: this.multicallShape, forced: shape });
+    this.multicallShape ??= reading.evidence;
+    return reading.slots;
   }
 
   /**
@@ -126,7 +167,102 @@ export class Client {
 
   /** Closes the connections once calls in flight are done; later calls fail with a `NetworkError`. */
   close(): Promise<void> {
-    return this.transport.close();
+    // Every caller gets the same promise: a second close() resolves when the first is done.
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  /** `await using client = new Client(url)` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  private async closeOnce(): Promise<void> {
+    this.closed = true;
+    if (this.active > 0) await new Promise<void>((resolve) => this.whenIdle.push(resolve));
+    // A transport never loaded has nothing to close.
+    const transport = typeof this.transport === 'function' ? await this.transportLoading : this.transport;
+    await transport?.close?.();
+  }
+
+  private currentTransport(): Transport | Promise<Transport> {
+    const transport = this.transport;
+    if (typeof transport !== 'function') return transport;
+    this.transportLoading ??= transport().then((loaded) => {
+      this.transport = loaded;
+      return loaded;
+    });
+    return this.transportLoading;
+  }
+
+  /**
+   * Posts an XML document under the call's deadline and signal; returns the 200 response with
+   * its body inflated. Any other status becomes an {@link HttpError}.
+   */
+  private async post(xml: string, options: CallOptions | undefined): Promise<InflatedResponse> {
+    if (this.closed) throw new NetworkError(`The client for ${this.url} is closed`);
+    const signal = options?.signal;
+    if (signal?.aborted === true) throw new AbortError('XML-RPC call aborted before it started', { cause: signal.reason });
+    // One guard for the whole call: its deadline and the caller's signal, both seen by the transport.
+    const stop = new AbortController();
+    const timeoutMs = options?.timeoutMs ?? this.settings.timeoutMs;
+    const timer = timeoutMs > 0 ? setTimeout(() => stop.abort(new TimeoutError('call', timeoutMs)), timeoutMs) : undefined;
+    const onAbort = (): void => stop.abort(new AbortError('XML-RPC call aborted', { cause: signal?.reason }));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.active++;
+    try {
+      const headers = { ...this.baseHeaders };
+      for (const [name, value] of Object.entries(options?.headers ?? {})) headers[name.toLowerCase()] = value;
+      const cookie = this.cookies?.header(this.endpoint.path, this.endpoint.secure);
+      if (cookie !== undefined) headers['cookie'] = cookie;
+      let body: Uint8Array = new TextEncoder().encode(xml);
+      if (body.length >= this.settings.gzipRequestThresholdBytes) {
+        body = await gzipBody(body);
+        headers['content-encoding'] = 'gzip';
+      }
+      const transport = await this.currentTransport();
+      const response = await transport.post({
+        url: this.url, headers, body, signal: stop.signal, maxResponseBytes: this.settings.maxResponseBytes,
+      });
+      this.cookies?.store(cookieLines(response.headers['set-cookie']));
+      const inflated = await this.inflate(response);
+      // Inflating is asynchronous: the guard may have fired meanwhile.
+      if (stop.signal.aborted) throw stop.signal.reason;
+      return inflated;
+    } catch (error) {
+      // Whatever the transport threw once the guard fired, the guard's reason is the answer.
+      if (stop.signal.aborted && error !== stop.signal.reason) throw stop.signal.reason;
+      throw error;
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (--this.active === 0) for (const wake of this.whenIdle.splice(0)) wake();
+    }
+  }
+
+  /** Inflates the body under `maxResponseBytes` and turns a non-200 status into an {@link HttpError}. */
+  private async inflate(response: TransportResponse): Promise<InflatedResponse> {
+    const headers = flattenHeaders(response.headers);
+    const coding = headers['content-encoding'] ?? '';
+    const max = this.settings.maxResponseBytes;
+    if (response.status !== 200) {
+      let shown = response.body;
+      try {
+        shown = await inflateBody(response.body, coding, max, { partial: true });
+      } catch {
+        // Show what arrived, even if it does not inflate.
+      }
+      throw httpStatusError(response.status, response.statusText ?? '', headers, shown, this.url);
+    }
+    try {
+      return { headers, body: await inflateBody(response.body, coding, max) };
+    } catch (error) {
+      if (error instanceof CompressionError && error.reason === 'limit') {
+        throw new DecodeError('limit', `inflated response body is larger than maxResponseBytes, ${max} bytes`, '', undefined, { cause: error });
+      }
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new HttpError(`Could not inflate the ${coding} response from ${this.url}: ${detail}`, 200, headers, '', { cause: error });
+    }
   }
 
   private async callEach(batch: Array<{ methodName: string; params: readonly unknown[] }>, options?: CallOptions): Promise<Array<XmlRpcValue | Fault>> {
@@ -142,8 +278,8 @@ export class Client {
     return out;
   }
 
-  private decode(response: HttpResponse): XmlRpcValue {
-    const contentType = headerText(response.headers['content-type']);
+  private decode(response: InflatedResponse): XmlRpcValue {
+    const contentType = response.headers['content-type'];
     try {
       // A document that declares no encoding is read in the charset of the Content-Type (RFC 7303 §3.2).
       const charset = charsetOf(contentType);
@@ -156,7 +292,7 @@ export class Client {
         throw new HttpError(
           `Expected an XML-RPC response from ${this.url}, got ${contentType ?? 'a body without Content-Type'}` +
             (gist === '' ? '' : `: ${gist}`),
-          200, flattenHeaders(response.headers), text, { cause: error },
+          200, response.headers, text, { cause: error },
         );
       }
       throw error;
@@ -170,40 +306,15 @@ function describe(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : typeof value;
 }
 
-function headerText(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+/** `Set-Cookie` values as the jar takes them. */
+function cookieLines(value: string | readonly string[] | undefined): string | string[] | undefined {
+  return value === undefined || typeof value === 'string' ? value : [...value];
 }
 
 /** A body that is plainly not XML-RPC: a non-XML media type, or an HTML page. */
-function isNotXmlRpc(body: Buffer, contentType: string | undefined): boolean {
-  const head = body.subarray(0, 512).toString('latin1').trimStart().toLowerCase();
+function isNotXmlRpc(body: Uint8Array, contentType: string | undefined): boolean {
+  const head = new TextDecoder('latin1').decode(body.subarray(0, 512)).trimStart().toLowerCase();
   if (head.startsWith('<!doctype html') || head.startsWith('<html')) return true;
   if (contentType === undefined) return false;
   return !/xml/i.test(contentType);
-}
-
-function isMethodMissing(fault: Fault): boolean {
-  if (fault.faultCode === METHOD_NOT_FOUND) return true;
-  // Python answers faultCode 1 'method "system.multicall" is not supported'; others word it alike.
-  return /system\.multicall/.test(fault.faultString) &&
-    /not (supported|found|defined|exist)|unknown|no such/i.test(fault.faultString);
-}
-
-/** Checks and unpacks a `system.multicall` result: `[value]` entries and fault structs. */
-function unpackMulticall(result: XmlRpcValue, expected: number): Array<XmlRpcValue | Fault> {
-  if (!Array.isArray(result)) {
-    throw new DecodeError('structure', `system.multicall returned ${describe(result)}, not an array`);
-  }
-  if (result.length !== expected) {
-    throw new DecodeError('structure', `system.multicall returned ${result.length} results for ${expected} calls`);
-  }
-  return result.map((entry, i) => {
-    if (Array.isArray(entry) && entry.length === 1) return entry[0] as XmlRpcValue;
-    if (isPlainObject(entry) && 'faultCode' in entry && 'faultString' in entry) {
-      const code = entry['faultCode'];
-      const text = entry['faultString'];
-      if ((typeof code === 'number' || typeof code === 'string') && typeof text === 'string') return new Fault(code, text);
-    }
-    throw new DecodeError('structure', 'system.multicall result is neither a one-element array nor a fault struct', `[${i}]`);
-  });
 }

@@ -9,9 +9,6 @@ import type { CallOptions } from './options.js';
 /** Property names the proxy keeps for JavaScript itself; call such remote methods with `client.call`. */
 export type ReservedProxyName = 'then' | 'toJSON' | 'valueOf' | 'toString';
 
-/** A remote method typed from a local signature: same parameters, the result as a Promise. */
-export type RemoteMethod<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
-
 /** One member of a {@link RemoteApi}: a method (which may have sub-methods) or a namespace. */
 export type RemoteMember<M> = M extends (...args: infer A) => infer R
   ? ((...args: A) => Promise<Awaited<R>>) & RemoteApi<M>

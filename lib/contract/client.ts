@@ -3,8 +3,7 @@
  * are checked and converted, and the typed multicall. Built on any client's public `call()` and
  * `multicall()`.
  */
-import { Fault } from '../core/errors.js';
-import type { XmlRpcValue } from '../core/values.js';
+import { DecodeError, Fault } from '../core/errors.js';
 import { convertParams, PerCallOptions, PlannedCall, type BatchApi, type BatchResults, type Contract, type ContractApi, type ContractEntry } from './define.js';
 import { Breach, ContractError } from './errors.js';
 
@@ -12,8 +11,8 @@ import { Breach, ContractError } from './errors.js';
 export interface ContractCaller<O = unknown> {
   /** Calls one remote method. */
   call(methodName: string, params: readonly unknown[], options?: O): Promise<unknown>;
-  /** Calls several in one request; each slot is the value or its `Fault`. */
-  multicall(calls: ReadonlyArray<{ methodName: string; params?: readonly unknown[] }>, options?: O): Promise<ReadonlyArray<XmlRpcValue | Fault>>;
+  /** Calls several in one request; each slot is the value, its `Fault`, or an error saying why the slot could not be read. */
+  multicall(calls: ReadonlyArray<{ methodName: string; params?: readonly unknown[] }>, options?: O): Promise<readonly unknown[]>;
 }
 
 /** Options for one call through a contract proxy, given as its last argument: `api.calc.add(1, 2, callOptions({ signal }))`. */
@@ -65,7 +64,8 @@ export async function contractMulticall<C extends Contract, const T extends read
   const slots = await caller.multicall(calls.map((c) => ({ methodName: c.methodName, params: c.params })), options);
   return calls.map((c, i) => {
     const slot = slots[i];
-    if (slot instanceof Fault) return slot;
+    // A fault, or a slot the client could not read (a DecodeError): as it is, not checked.
+    if (slot instanceof Fault || slot instanceof DecodeError) return slot;
     try {
       return acceptResult(c.methodName, c.acceptResult, slot);
     } catch (error) {

@@ -4,7 +4,7 @@
  */
 import { isPlainObject } from '../core/values.js';
 import type { Signature } from '../server/signature.js';
-import type { Fault } from '../core/errors.js';
+import type { DecodeError, Fault } from '../core/errors.js';
 import { Breach } from './errors.js';
 import type { ContractError } from './errors.js';
 import { ContractType } from './types.js';
@@ -229,5 +229,9 @@ export type ContractApi<C, O = unknown> = C extends Contract<infer M> ? Contract
 /** The batch proxy given to a typed multicall's builder: `m.calc.add(1, 2)` plans that call. */
 export type BatchApi<C> = C extends Contract<infer M> ? ContractTree<M, 'plan', unknown> : never;
 
-/** The results of a typed multicall: per slot the value, its `Fault`, or the `ContractError` of a result that broke the contract. */
-export type BatchResults<T extends readonly PlannedCall[]> = { -readonly [I in keyof T]: T[I] extends PlannedCall<infer R> ? R | Fault | ContractError : never };
+/**
+ * The results of a typed multicall: per slot the value, its `Fault`, the `ContractError` of a
+ * result that broke the contract, or a `DecodeError` (the client's `MulticallResultError`) for a
+ * slot whose answer could not be read.
+ */
+export type BatchResults<T extends readonly PlannedCall[]> = { -readonly [I in keyof T]: T[I] extends PlannedCall<infer R> ? R | Fault | ContractError | DecodeError : never };

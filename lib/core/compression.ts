@@ -110,7 +110,8 @@ function overLimit(coding: string, maxBytes: number): CompressionError {
   return new CompressionError('limit', coding, `body is larger than ${maxBytes} bytes once inflated`);
 }
 
-function concatBytes(chunks: Uint8Array[], total: number): Uint8Array {
+/** Joins `chunks` (`total` bytes in all) into one array; a single chunk is returned as it is. */
+export function concatBytes(chunks: Uint8Array[], total: number): Uint8Array {
   if (chunks.length === 1) return chunks[0] as Uint8Array;
   const out = new Uint8Array(total);
   let at = 0;

@@ -123,7 +123,7 @@ describe('connectTimeout on a TCP connect that never completes', { concurrency: 
     probe.once('connect', () => (probeOutcome = 'connected'));
     probe.on('error', (error) => (probeOutcome = error.code));
 
-    const c = new Client(`http://127.0.0.1:${port}/RPC2`, { connectTimeout: CONNECT_TIMEOUT, headersTimeout: HEADERS_TIMEOUT });
+    const c = new Client(`http://127.0.0.1:${port}/RPC2`, { connectTimeoutMs: CONNECT_TIMEOUT, headersTimeoutMs: HEADERS_TIMEOUT });
     clients.push(c);
     const started = performance.now();
     await assert.rejects(c.call('system.listMethods'), (e) => {
@@ -146,7 +146,7 @@ describe('connectTimeout on a TCP connect that never completes', { concurrency: 
     if (skip !== undefined) return t.skip(skip);
     // Same listener, default connectTimeout (10 s): only the whole-call limit ends the call. Phase
     // 'call' (not 'headers') also shows it was still connecting then.
-    const c = new Client(`http://127.0.0.1:${port}/RPC2`, { timeout: CALL_TIMEOUT, headersTimeout: HEADERS_TIMEOUT });
+    const c = new Client(`http://127.0.0.1:${port}/RPC2`, { timeoutMs: CALL_TIMEOUT, headersTimeoutMs: HEADERS_TIMEOUT });
     clients.push(c);
     const started = performance.now();
     await assert.rejects(c.call('system.listMethods'), (e) => {

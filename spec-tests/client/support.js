@@ -47,7 +47,7 @@ export async function startServer(handler, { tls, listen } = {}) {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  server.listen(listen?.path ?? { host: '127.0.0.1', port: 0 });
+  server.listen(listen?.path ?? { host: '127.0.0.1', port: listen?.port ?? 0 });
   await once(server, 'listening');
   const port = listen?.path === undefined ? server.address().port : 0;
   const scheme = tls === undefined ? 'http' : 'https';

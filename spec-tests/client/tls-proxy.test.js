@@ -309,8 +309,8 @@ describe('Unix domain sockets', () => {
       assert.equal(unix.requests.at(-1).url, '/api');
       assert.deepEqual(proxy.seen, []);
     });
-    test('an explicit httpProxy with a Unix socket is a TypeError at construction', () => {
-      const refused = (e) => e instanceof TypeError && /httpProxy option cannot be combined with a Unix socket/.test(e.message);
+    test('an explicit httpProxy with a Unix socket is an OptionError at construction', () => {
+      const refused = (e) => e.name === 'OptionError' && /httpProxy option cannot be combined with a Unix socket/.test(e.message);
       assert.throws(() => new Client(`http+unix://${encodeURIComponent(socketPath)}/RPC2`, { httpProxy: proxy.url }), refused);
       assert.throws(() => new Client(`unix://${socketPath}`, { httpProxy: { url: proxy.url } }), refused);
       assert.throws(() => new Client('http://rpc.internal/api', { socketPath, httpProxy: proxy.url }), refused);

@@ -10,7 +10,7 @@ const RUN_LANGUAGES = new Map([
 ]);
 
 /** What a shell block may run; anything else needs `<!-- not-run: why -->`. */
-const SAFE_COMMANDS = new Set(['xmlrpc', 'python3', 'node', 'echo', 'printf', 'cat']);
+const SAFE_COMMANDS = new Set(['xmlrpc', 'xmlrpc-ts', 'python3', 'node', 'echo', 'printf', 'cat']);
 /** Commands of the project itself: `npm test` would run this test again, `npm ci` reinstalls. */
 const PROJECT_COMMANDS = new Set(['npm', 'docker']);
 

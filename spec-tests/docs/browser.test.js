@@ -2,10 +2,27 @@
 // page lists the methods, its forms make real XML-RPC calls, bad input is reported, and
 // application text never runs as script (escaped by construction, and a CSP behind that).
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { Fault, asDouble } from '../../dist/index.js';
+import { Fault, asDouble, createServer } from '../../dist/index.js';
+import { parseArgument } from '../../dist/cli/args.js';
+import { jsonParams } from '../../dist/cli/json.js';
+import { encodeCall } from '../../dist/codec/encode.js';
 import { DOCS_PAGE_CSP } from '../../dist/server/docs-page.js';
 import { browserUnavailable, callFromPage, launchBrowser, startDocsServer } from './support.js';
+
+/** The message (and caret lines) the command line's own readers give for the same input. */
+function cliMessage(read) {
+  try {
+    read();
+  } catch (error) {
+    return [error.message, ...(error.details ?? [])].join('\n');
+  }
+  throw new Error('the command line accepted it');
+}
 
 // Without Chromium or playwright-core the suite is skipped, with the reason as its one line.
 const skip = await browserUnavailable();
@@ -92,7 +109,7 @@ describe('the docs page in Chromium', { skip }, () => {
       ['I/-9223372036854775808', '<i8>-9223372036854775808</i8>', (v) => v === -9223372036854775808n],
       ['["a<b&c"]', '<string>a&lt;b&amp;c</string>', (v) => v === 'a<b&c'],
       ['s/a,b c', '<string>a,b c</string>', (v) => v === 'a,b c'],
-      ['h/6869', '<base64>aGk=</base64>', (v) => Buffer.isBuffer(v) && v.toString() === 'hi'],
+      ['h/6869', '<base64>aGk=</base64>', (v) => v instanceof Uint8Array && new TextDecoder().decode(v) === 'hi'],
       ['t/1998-07-17T14:08:55', '<dateTime.iso8601>19980717T14:08:55</dateTime.iso8601>', (v) => v instanceof Date && v.toISOString() === '1998-07-17T14:08:55.000Z'],
       ['n/', '<nil/>', (v) => v === null],
       ['b/t', '<boolean>1</boolean>', (v) => v === true],
@@ -129,23 +146,30 @@ describe('the docs page in Chromium', { skip }, () => {
     assert.equal(divided.value, '2.0');
   });
 
-  it('reports bad arguments before sending, with where the problem is', async () => {
+  it('reports bad arguments before sending, in the words of the command line', async () => {
     const before = received.length;
     const json = await callFromPage(page, 'echo', '[1, {"a": }]');
     assert.equal(json.state, 'error');
     assert.equal(json.status, 'Bad arguments');
-    assert.equal(json.value, 'invalid JSON: unexpected "}" at line 1, column 11');
+    assert.equal(json.value, 'arguments: invalid JSON: expected a value, found "}" at line 1, column 11');
+    assert.equal(json.value, cliMessage(() => jsonParams('[1, {"a": }]', 'arguments')));
     assert.equal(json.request, undefined);
 
     const typed = await callFromPage(page, 'echo', 'i/1\nstruct/{id,i/1}');
     assert.equal(typed.state, 'error');
-    assert.equal(typed.value, 'argument 2, column 11: expected ":" after the member name "id", found ","');
+    assert.equal(typed.value, cliMessage(() => parseArgument('struct/{id,i/1}', { inferTypes: true, sources: {} }, 2)));
+    assert.match(typed.value, /^argument 2: struct\/\{id,i\/1\}: expected ':' after .* at column 11/);
 
     const range = await callFromPage(page, 'echo', '[{"$i8": "9223372036854775808"}]');
-    assert.equal(range.value, 'params[0]: 9223372036854775808 is outside the 64-bit range of <i8>');
+    assert.equal(range.value, cliMessage(() => jsonParams('[{"$i8": "9223372036854775808"}]', 'arguments')));
+    assert.match(range.value, /params\[0\].*9223372036854775808/);
 
     const control = await callFromPage(page, 'echo', '["bell \\u0007"]');
-    assert.equal(control.value, 'params[0]: the character U+0007 cannot be carried by XML; send bytes as base64');
+    assert.equal(control.value, cliMessage(() => encodeCall('echo', ['bell \u0007'])));
+    assert.match(control.value, /U\+0007/);
+
+    const file = await callFromPage(page, 'echo', '@/etc/passwd');
+    assert.match(file.value, /cannot read the file "\/etc\/passwd": a web page cannot read files/);
     assert.equal(received.length, before, 'nothing was sent');
   });
 
@@ -170,8 +194,8 @@ describe('the docs page in Chromium', { skip }, () => {
 
   it('never runs a method name or help text as script', async () => {
     await page.goto(site.url);
-    const section = page.locator('section.method').filter({ has: page.locator('h2', { hasText: 'evil.' }) });
-    assert.equal(await section.locator('h2').textContent(), HOSTILE_NAME);
+    const section = page.locator('section.method').filter({ has: page.locator('h3', { hasText: 'evil.' }) });
+    assert.equal(await section.locator('h3').textContent(), HOSTILE_NAME);
     assert.equal(await section.locator('pre.help').textContent(), HOSTILE_HELP);
     const state = await page.evaluate(() => ({
       pwned: window.__pwned,
@@ -203,4 +227,104 @@ describe('the docs page in Chromium', { skip }, () => {
       await quiet.close();
     }
   });
+});
+
+// The page as people see it, at a desktop width and a 375 px phone width: the calculator of the
+// tutorial (six methods of its own, five system methods), mounted under Express. Screenshots at
+// both widths are kept for a reviewer in the folder the test prints.
+describe('the docs page layout in Chromium, mounted under Express', { skip }, () => {
+  const SCREENSHOTS = fileURLToPath(new URL('../../.scratch/screenshots/', import.meta.url));
+  const WIDTHS = [['desktop', { width: 1280, height: 800 }], ['mobile', { width: 375, height: 667 }]];
+  let site;
+  let browser;
+
+  before(async () => {
+    const { default: express } = await import('express');
+    const server = createServer({ docsPage: { title: 'Calculator', description: 'Integer and floating-point arithmetic, for the tutorial.' } });
+    server.addMethod('calc.add', (a, b) => a + b, { signature: ['int', 'int', 'int'], help: 'Adds two integers.' });
+    server.addMethod('calc.subtract', (a, b) => a - b, { signature: ['int', 'int', 'int'], help: 'Subtracts the second integer from the first.' });
+    server.addMethod('calc.multiply', (a, b) => asDouble(a * b), { signature: ['double', 'double', 'double'], help: 'Multiplies two numbers.' });
+    server.addMethod('calc.divide', (a, b) => asDouble(a / b), { signature: ['double', 'double', 'double'], help: 'Divides the first number by the second.' });
+    server.addMethod('sample.update', (record) => ({ ...record, updated: true }), { signature: ['struct', 'struct'], help: 'Returns the struct with updated: true.' });
+    server.addMethod('echo', (value) => value, { help: 'Returns its argument unchanged.' });
+    const app = express();
+    app.use('/xmlrpc', server.handler);
+    const http = app.listen(0, '127.0.0.1');
+    await once(http, 'listening');
+    site = { server, http, url: `http://127.0.0.1:${http.address().port}/xmlrpc` };
+    browser = await launchBrowser();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    site?.http.closeAllConnections();
+    await new Promise((resolve) => (site ? site.http.close(resolve) : resolve()));
+    await site?.server.close();
+  });
+
+  for (const [name, viewport] of WIDTHS) {
+    it(`${name} (${viewport.width} px): heading levels, labels, 24 px targets, first method on the first screen`, async (t) => {
+      const page = await browser.context.newPage();
+      try {
+        await page.setViewportSize(viewport);
+        await page.goto(site.url);
+        await page.screenshot({ path: join(SCREENSHOTS, `docs-page-${name}.png`) });
+        await page.screenshot({ path: join(SCREENSHOTS, `docs-page-${name}-full.png`), fullPage: true });
+        t.diagnostic(`screenshots: ${SCREENSHOTS}docs-page-${name}{,-full,-syntax-open}.png`);
+
+        const layout = await page.evaluate(() => {
+          const box = (node) => node.getBoundingClientRect();
+          const sections = [...document.querySelectorAll('section.method')];
+          return {
+            endpoint: document.querySelector('.endpoint code').textContent,
+            headings: [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((h) => [Number(h.tagName[1]), h.textContent]),
+            order: sections.map((s) => s.dataset.method),
+            methodHeadings: sections.map((s) => s.querySelector(':scope > h3')?.textContent),
+            labels: sections.map((s) => [s.dataset.method, s.querySelector('textarea').labels[0]?.textContent]),
+            links: [...document.querySelectorAll('nav a')].map((a) => ({ text: a.textContent, height: box(a).height, width: box(a).width })),
+            methodSize: parseFloat(getComputedStyle(document.querySelector('section.method h3 code')).fontSize),
+            syntaxSize: parseFloat(getComputedStyle(document.querySelector('#how-to-call summary')).fontSize),
+            syntax: { open: document.querySelector('#how-to-call').open, shown: box(document.querySelector('#how-to-call')).height > 0 },
+            firstMethodBottom: box(sections[0].querySelector('h3')).bottom,
+            scrollWidth: document.documentElement.scrollWidth,
+            viewportWidth: innerWidth,
+          };
+        });
+
+        // The page names the endpoint the browser can call (Express's mount path).
+        assert.equal(layout.endpoint, 'POST /xmlrpc');
+        // One h1; the groups are h2; each method is an h3 inside its group; no level is skipped.
+        const own = ['calc.add', 'calc.divide', 'calc.multiply', 'calc.subtract', 'echo', 'sample.update'];
+        const system = ['system.getCapabilities', 'system.listMethods', 'system.methodHelp', 'system.methodSignature', 'system.multicall'];
+        assert.deepEqual(layout.headings, [
+          [1, 'Calculator'], [2, 'Contents'], [2, 'Methods'], ...own.map((m) => [3, m]), [2, 'System methods'], ...system.map((m) => [3, m]),
+        ]);
+        assert.deepEqual(layout.order, [...own, ...system], 'system.* after the service\'s own methods');
+        assert.deepEqual(layout.methodHeadings, layout.order);
+        assert.ok(layout.methodSize > layout.syntaxSize, `method headings (${layout.methodSize}px) larger than the syntax box's title (${layout.syntaxSize}px)`);
+        // Each box's label names its method.
+        assert.deepEqual(layout.labels, layout.order.map((m) => [m, `Arguments for ${m}`]));
+        // WCAG 2.2 target size: every contents link at least 24 x 24 CSS px.
+        assert.equal(layout.links.length, own.length + system.length);
+        for (const link of layout.links) assert.ok(link.height >= 24 && link.width >= 24, `${link.text}: ${link.width} x ${link.height}`);
+        // The syntax help is there but collapsed, and the first method starts on the first screen.
+        assert.deepEqual(layout.syntax, { open: false, shown: true });
+        assert.ok(layout.firstMethodBottom <= viewport.height, `first method heading ends at ${layout.firstMethodBottom}px`);
+        assert.ok(layout.scrollWidth <= layout.viewportWidth, `no sideways scrolling (${layout.scrollWidth} > ${layout.viewportWidth})`);
+
+        // The forms post to the mounted path and work there.
+        const out = await callFromPage(page, 'calc.add', '[2, 3]');
+        assert.equal(out.value, '5');
+
+        // Opened, the syntax help shows its text (kept as a screenshot too).
+        await page.locator('#how-to-call summary').click();
+        assert.equal(await page.locator('#how-to-call').evaluate((d) => d.open), true);
+        assert.equal(await page.getByText('Or write one argument per line').isVisible(), true);
+        await page.screenshot({ path: join(SCREENSHOTS, `docs-page-${name}-syntax-open.png`) });
+      } finally {
+        await page.close();
+      }
+    });
+  }
 });

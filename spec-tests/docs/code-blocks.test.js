@@ -5,8 +5,8 @@
 //   `import … from 'xmlrpc-ts'` finds this package. TypeScript blocks have their types stripped
 //   (typescript's transpileModule) and are also type-checked together, strictly, against
 //   dist/index.d.ts. python blocks run with `python3 -u`. sh blocks run with bash when every
-//   command is known to be safe (xmlrpc, npx xmlrpc, python3, node, echo, printf, cat);
-//   `npx xmlrpc` is the built CLI. A block of npm/docker commands only is never run (`npm test`
+//   command is known to be safe (xmlrpc, npx xmlrpc, npx xmlrpc-ts, python3, node, echo, printf,
+//   cat); `npx xmlrpc` and `npx xmlrpc-ts` are the built CLI. A block of npm/docker commands only is never run (`npm test`
 //   would run this test again). Other languages (console, text, xml, json …) are not run.
 // - `<!-- not-run: why -->` on the line before a block skips it; the reason is required.
 // - `<!-- doc-test: … -->` before a block, comma-separated:
@@ -148,7 +148,7 @@ function commandFor(kind, code, where, background) {
     case 'python':
       return ['python3', ['-u', '-'], code];
     case 'sh': {
-      const script = code.replace(/\bnpx xmlrpc\b/g, 'xmlrpc');
+      const script = code.replace(/\bnpx xmlrpc(?:-ts)?(?![\w-])/g, 'xmlrpc');
       return ['bash', ['-e', '-o', 'pipefail', '-c', background ? `exec ${script.trim()}` : script], undefined];
     }
   }

@@ -2,6 +2,7 @@
 // by default: who gets it, behind which checks, and who still gets XML-RPC's answers.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { DOCS_PAGE_CSP, basicAuth, createServer } from '../../dist/index.js';
@@ -68,8 +69,39 @@ describe('the docsPage server option', () => {
   });
 
   it('refuses options of the wrong type when the server is made', () => {
-    assert.throws(() => createServer({ docsPage: { title: 1 } }), { name: 'TypeError', message: 'docsPage.title must be a string' });
-    assert.throws(() => createServer({ docsPage: 'yes' }), { name: 'TypeError' });
+    assert.throws(() => createServer({ docsPage: { title: 1 } }), { name: 'OptionError', code: 'ERR_XMLRPC_INVALID_OPTION', message: 'docsPage.title must be a string' });
+    assert.throws(() => createServer({ docsPage: 'yes' }), { name: 'OptionError', option: 'docsPage' });
+    assert.throws(() => createServer({ docsPage: { descripton: 'x' } }), { name: 'OptionError', message: 'docsPage: unknown option "descripton"; did you mean "description"?' });
+  });
+});
+
+describe('the docs page mounted under Express', () => {
+  let site;
+  before(async () => {
+    const { default: express } = await import('express');
+    const server = createServer({ docsPage: { title: 'Mounted' } });
+    server.addMethod('ping', () => 'pong', { signature: ['string'], help: 'Answers pong.' });
+    const app = express();
+    app.use('/api/xmlrpc', server.handler);
+    const http = app.listen(0, '127.0.0.1');
+    await once(http, 'listening');
+    site = { server, http, base: `http://127.0.0.1:${http.address().port}` };
+  });
+  after(async () => {
+    site?.http.closeAllConnections();
+    await new Promise((resolve) => (site ? site.http.close(resolve) : resolve()));
+    await site?.server.close();
+  });
+
+  it('names the endpoint by the path the browser asked for (the mount path), not the path inside the mount', async () => {
+    for (const url of [`${site.base}/api/xmlrpc`, `${site.base}/api/xmlrpc?from=menu`]) {
+      const res = await fetchText(url, { headers: HTML });
+      assert.equal(res.status, 200, url);
+      assert.match(res.body, /<code>POST \/api\/xmlrpc<\/code>/, url);
+    }
+    // The forms post to the page's own path, which reaches the server through the mount.
+    const post = await fetchText(`${site.base}/api/xmlrpc`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: CALL });
+    assert.match(post.body, /<string>pong<\/string>/);
   });
 });
 

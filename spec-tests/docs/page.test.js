@@ -1,7 +1,10 @@
 // The documentation page over HTTP, without a browser: who gets it, its headers, its escaping,
 // and that its CSP hashes are those of the script and style it inlines.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { XmlRpcDispatcher } from '../../dist/index.js';
 import { DOCS_PAGE_CSP, checkDocsPageOptions, docsPageInfo, formatSignature, renderDocsPage } from '../../dist/server/docs-page.js';
@@ -35,7 +38,7 @@ describe('who gets the page', () => {
     assert.equal(Number(res.headers['content-length']), Buffer.byteLength(res.body));
     assert.match(res.body, /^<!DOCTYPE html><html lang="en">/);
     assert.match(res.body, /<code>POST \/RPC2<\/code>/);
-    assert.deepEqual(inner(res.body, 'h2').filter((h) => h.startsWith('<code>')), [
+    assert.deepEqual(inner(res.body, 'h3').filter((h) => h.startsWith('<code>')), [
       '<code>calc.add</code>', '<code>system.getCapabilities</code>', '<code>system.listMethods</code>',
       '<code>system.methodHelp</code>', '<code>system.methodSignature</code>', '<code>system.multicall</code>',
     ]);
@@ -90,8 +93,8 @@ describe('rendering', () => {
   hostile.addMethod('x"><script>alert(1)</script>', () => 1, { help: '</pre><script>alert(2)</script> & <!-- --> ]]>' });
   hostile.addMethod('ctl', () => 1, { help: 'bell\u0007 nul\u0000 lone\uD800 ok\u00e9\u{1F600}' });
 
-  it('escapes method names and help in text and attributes', () => {
-    const html = renderDocsPage(docsPageInfo(hostile, { title: '<b>T</b>', description: 'a <i>b</i>' }));
+  it('escapes method names and help in text and attributes', async () => {
+    const html = await renderDocsPage(docsPageInfo(hostile, { title: '<b>T</b>', description: 'a <i>b</i>' }));
     assert.equal(inner(html, 'script').length, 1, 'only the page script');
     assert.ok(!html.includes('<script>alert'));
     assert.ok(!html.includes('<b>T</b>') && !html.includes('<i>b</i>'));
@@ -102,13 +105,13 @@ describe('rendering', () => {
     assert.equal(html.match(/<!--/g), null);
   });
 
-  it('replaces characters HTML cannot carry with U+FFFD and keeps the rest', () => {
-    const html = renderDocsPage(docsPageInfo(hostile));
+  it('replaces characters HTML cannot carry with U+FFFD and keeps the rest', async () => {
+    const html = await renderDocsPage(docsPageInfo(hostile));
     assert.ok(html.includes('bell\uFFFD nul\uFFFD lone\uFFFD ok\u00e9\u{1F600}'));
   });
 
-  it('writes no empty element as <x/> except void ones (HTML would read <textarea/> as open)', () => {
-    const page = renderDocsPage(docsPageInfo(new XmlRpcDispatcher(), { title: 'T' }));
+  it('writes no empty element as <x/> except void ones (HTML would read <textarea/> as open)', async () => {
+    const page = await renderDocsPage(docsPageInfo(new XmlRpcDispatcher(), { title: 'T' }));
     const html = page.replace(/<(script|style)>[\s\S]*?<\/\1>/g, '<$1></$1>');
     const selfClosed = [...html.matchAll(/<([a-zA-Z0-9]+)[^>]*\/>/g)].map((m) => m[1]);
     assert.ok(selfClosed.length > 0);
@@ -117,11 +120,11 @@ describe('rendering', () => {
     assert.match(html, /<div class="outcome" [^>]*><\/div>/);
   });
 
-  it('shows each signature, "no signature", help or "no help", and a JSON example', () => {
+  it('shows each signature, "no signature", help or "no help", and a JSON example', async () => {
     const d = new XmlRpcDispatcher({ system: false });
     d.addMethod('fmt', () => '', { signature: [['string', 'string'], ['string', 'int', 'dateTime.iso8601']] });
     d.addMethod('bare', () => null);
-    const html = renderDocsPage(docsPageInfo(d));
+    const html = await renderDocsPage(docsPageInfo(d));
     assert.ok(html.includes('<li><code>fmt(string) → string</code></li><li><code>fmt(int, dateTime.iso8601) → string</code></li>'));
     assert.ok(html.includes('<p class="signatures none">No signature declared.</p>'));
     assert.equal(html.match(/<p class="help none">No help text.<\/p>/g).length, 2);
@@ -129,16 +132,73 @@ describe('rendering', () => {
     assert.equal(formatSignature('m', ['array']), 'm() → array');
   });
 
-  it('splits the description into paragraphs and counts the methods', () => {
-    const html = renderDocsPage({ title: 'T', description: 'One.\n\n  Two.\n', methods: [{ name: 'a', signatures: undefined, help: '' }] });
+  it('splits the description into paragraphs and counts the methods', async () => {
+    const html = await renderDocsPage({ title: 'T', description: 'One.\n\n  Two.\n', methods: [{ name: 'a', signatures: undefined, help: '' }] });
     assert.deepEqual(inner(html, 'p').filter((p) => !p.includes('<')).slice(0, 2), ['One.', 'Two.']);
     assert.match(html, /· 1 method</);
   });
 
+  it('shows a heading per method, the service\'s own under "Methods", then "System methods"', async () => {
+    const d = new XmlRpcDispatcher();
+    d.addMethod('zeta.last', () => 1);
+    d.addMethod('alpha', () => 1);
+    const info = docsPageInfo(d);
+    assert.deepEqual(info.methods.map((m) => m.name).slice(0, 2), ['alpha', 'zeta.last']);
+    assert.ok(info.methods.slice(2).every((m) => m.name.startsWith('system.')));
+    const html = await renderDocsPage(info);
+    const headings = [...html.matchAll(/<h([1-6])[^>]*>(.*?)<\/h\1>/g)].map((m) => `${m[1]} ${m[2].replace(/<[^>]+>/g, '')}`);
+    assert.deepEqual(headings, ['1 XML-RPC API', '2 Contents', '2 Methods', '3 alpha', '3 zeta.last', '2 System methods', ...info.methods.slice(2).map((m) => `3 ${m.name}`)]);
+    // Each box's label names its method.
+    assert.ok(html.includes('<label for="args-1">Arguments for <code>zeta.last</code></label>'));
+    // The syntax help is collapsed.
+    assert.match(html, /<details id="how-to-call" class="syntax" [^>]*><summary>How to call a method from this page<\/summary>/);
+  });
+
+  it('loads the HTML builder on the first render, not at import', () => {
+    const probe = `
+      import { createRequire } from 'node:module';
+      const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('/xmlbuilder2/'));
+      const page = await import(${JSON.stringify(new URL('../../dist/server/docs-page.js', import.meta.url).href)});
+      const before = loaded();
+      const { XmlRpcDispatcher } = await import(${JSON.stringify(new URL('../../dist/index.js', import.meta.url).href)});
+      await page.renderDocsPage(page.docsPageInfo(new XmlRpcDispatcher({ system: false })));
+      console.log(JSON.stringify({ before, after: loaded() }));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), { before: false, after: true });
+  });
+
+  it('inlines the bundled page script, within its size budget', async () => {
+    const { PAGE_SCRIPT } = await import('../../dist/server/docs/page-assets.js');
+    const html = await renderDocsPage({ title: 'T', methods: [] });
+    assert.deepEqual(inner(html, 'script'), [PAGE_SCRIPT]);
+    // Minified and gzipped, as a browser receives it with compression; today about 20 kB.
+    const gzipped = gzipSync(PAGE_SCRIPT).length;
+    assert.ok(gzipped <= 24 * 1024, `the page script is ${gzipped} bytes gzipped`);
+  });
+
+  it('renders without Node: the renderer bundles for a neutral platform, xmlbuilder2 its only import', async () => {
+    const { build } = await import('esbuild');
+    const result = await build({
+      entryPoints: [fileURLToPath(new URL('../../dist/server/docs/render.js', import.meta.url))],
+      bundle: true,
+      platform: 'neutral',
+      format: 'esm',
+      external: ['xmlbuilder2'],
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const imports = Object.values(result.metafile.inputs).flatMap((input) => input.imports.filter((i) => i.external).map((i) => i.path));
+    assert.deepEqual([...new Set(imports)], ['xmlbuilder2']);
+  });
+
   it('refuses options of the wrong type', () => {
-    assert.throws(() => checkDocsPageOptions({ title: 5 }), { name: 'TypeError', message: 'docsPage.title must be a string' });
-    assert.throws(() => checkDocsPageOptions({ description: [] }), { name: 'TypeError', message: 'docsPage.description must be a string' });
-    assert.throws(() => checkDocsPageOptions('yes'), { name: 'TypeError' });
+    const invalid = { name: 'OptionError', code: 'ERR_XMLRPC_INVALID_OPTION' };
+    assert.throws(() => checkDocsPageOptions({ title: 5 }), { ...invalid, option: 'docsPage.title', message: 'docsPage.title must be a string' });
+    assert.throws(() => checkDocsPageOptions({ description: [] }), { ...invalid, message: 'docsPage.description must be a string' });
+    assert.throws(() => checkDocsPageOptions('yes'), { ...invalid, option: 'docsPage' });
+    assert.throws(() => checkDocsPageOptions({ titel: 'T' }), { ...invalid, option: 'docsPage.titel', message: 'docsPage: unknown option "titel"; did you mean "title"?' });
     assert.deepEqual(checkDocsPageOptions(true), {});
   });
 });

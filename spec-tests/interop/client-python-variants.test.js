@@ -67,7 +67,7 @@ describe('gzip', () => {
     assert.equal((await c.call('text_of_length', [300_000])).length, 300_000);
   });
   test('gzipped requests above the threshold are inflated by Python', async () => {
-    const c = open(`http://127.0.0.1:${ports.gzip}/RPC2`, { gzipRequestThreshold: 1024 });
+    const c = open(`http://127.0.0.1:${ports.gzip}/RPC2`, { gzipRequestThresholdBytes: 1024 });
     const big = 'ab'.repeat(50_000);
     assert.equal(await c.call('echo', [big]), big);
     assert.equal(await c.call('echo', ['small']), 'small');

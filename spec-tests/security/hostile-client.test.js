@@ -98,7 +98,7 @@ describe('responses too large are cut off at maxResponseBytes', () => {
 describe('responses that never end time out', () => {
   test('no response headers at all: TimeoutError (headers)', async () => {
     const { port } = await evilTcp((socket) => socket.resume());
-    const error = await rejection(client(port, { headersTimeout: 300 }).call('x'));
+    const error = await rejection(client(port, { headersTimeoutMs: 300 }).call('x'));
     assert.ok(error instanceof TimeoutError, `${error}`);
     assert.equal(error.phase, 'headers');
   });
@@ -112,7 +112,7 @@ describe('responses that never end time out', () => {
       });
     });
     const t0 = performance.now();
-    const error = await rejection(client(port, { timeout: 400 }).call('x'));
+    const error = await rejection(client(port, { timeoutMs: 400 }).call('x'));
     assert.ok(error instanceof TimeoutError, `${error}`);
     assert.equal(error.phase, 'call');
     assert.ok(performance.now() - t0 < 2000);
@@ -122,7 +122,7 @@ describe('responses that never end time out', () => {
     const { port } = await evilTcp((socket) => {
       socket.once('data', () => socket.write('HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 1000\r\n\r\n<methodResponse>'));
     });
-    const error = await rejection(client(port, { bodyTimeout: 300 }).call('x'));
+    const error = await rejection(client(port, { bodyTimeoutMs: 300 }).call('x'));
     assert.ok(error instanceof TimeoutError, `${error}`);
     assert.equal(error.phase, 'body');
   });

@@ -4,11 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Fault, type XmlRpcValue } from '../../index.js';
+import { Fault } from '../../core/errors.js';
+import type { XmlRpcValue } from '../../core/values.js';
 import { parseArguments } from '../args.js';
 import { UsageError } from '../flags.js';
-import { jsonParams, valueToJson } from '../json.js';
-import { ExitCode, formatValue } from '../output.js';
+import { jsonParams, printJson, valueToJson } from '../json.js';
+import { ExitCode, printValue } from '../output.js';
+import { terminalSafeBytes } from '../terminal.js';
 import { CONNECTION_OPTIONS, HELP_OPTION, JSON_OPTION, positionals, withClient, type Command, type Context } from './common.js';
 
 /** How a JSON value starts: an argument starting so is JSON under --json. */
@@ -28,13 +30,30 @@ export async function readParams(context: Context, args: readonly string[]): Pro
     }
     if (at === 0) return jsonParams(args[0] as string, 'the --json parameters');
   }
-  const stdin = args.includes('-') ? await context.stdin() : undefined;
+  const strings = line.flags.has('strings');
+  if (!strings && !line.flags.has('json')) warnJsonLookalikes(context, args);
+  const stdin = !strings && args.includes('-') ? await context.stdin() : undefined;
   return parseArguments(args, {
-    inferTypes: !line.flags.has('strings'),
+    inferTypes: !strings,
     sources: {
       file: (path) => readFileSync(resolve(context.cwd, path)),
       stdin: () => stdin ?? Buffer.alloc(0),
     },
+  });
+}
+
+/** Warns on stderr about arguments that look like JSON but will be sent as strings (no --json). */
+function warnJsonLookalikes(context: Context, args: readonly string[]): void {
+  args.forEach((arg, i) => {
+    // A JSON array or object, as someone who meant --json would type it.
+    const text = arg.trim();
+    if (!((text.startsWith('[') && text.endsWith(']')) || (text.startsWith('{') && text.endsWith('}')))) return;
+    try {
+      JSON.parse(text);
+    } catch {
+      return;
+    }
+    context.output.err(`xmlrpc call: warning: argument ${i + 1} looks like JSON but is sent as a string; to send JSON values, give --json and all parameters as one array, e.g. --json '[${arg.length <= 40 ? arg : '...'}]'\n`);
   });
 }
 
@@ -78,12 +97,12 @@ export const callCommand: Command = {
     return withClient(context, url, async (client, tap) => {
       try {
         const value = await client.call(method, params);
-        if (line.flags.has('xml')) output.out(rawBody(tap));
-        else if (line.flags.has('json')) output.out(valueToJson(value) + '\n');
-        else output.out(formatValue(value) + '\n');
+        if (line.flags.has('xml')) output.out(await rawBody(tap));
+        else if (line.flags.has('json')) printJson(output, value);
+        else printValue(output, value);
         return ExitCode.ok;
       } catch (error) {
-        if (line.flags.has('xml')) output.out(rawBody(tap));
+        if (line.flags.has('xml')) output.out(await rawBody(tap));
         else if (error instanceof Fault && line.flags.has('json')) output.out(faultJson(error));
         throw error;
       }
@@ -91,9 +110,10 @@ export const callCommand: Command = {
   },
 };
 
-/** The last response body as received (inflated), ending with a newline. */
-export function rawBody(tap: { lastResponseBody(): Buffer | undefined } | undefined): Uint8Array {
-  const body = tap?.lastResponseBody();
+/** The last response body as received (inflated, terminal controls escaped), ending with a newline. */
+export async function rawBody(tap: { lastResponseBody(): Promise<Uint8Array | undefined> } | undefined): Promise<Uint8Array> {
+  const body = await tap?.lastResponseBody();
   if (body === undefined || body.length === 0) return Buffer.alloc(0);
-  return body[body.length - 1] === 10 ? body : Buffer.concat([body, Buffer.from('\n')]);
+  const safe = terminalSafeBytes(body);
+  return safe[safe.length - 1] === 10 ? safe : Buffer.concat([safe, Buffer.from('\n')]);
 }

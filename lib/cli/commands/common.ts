@@ -4,10 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Client, type ClientOptions, type DecodeOptions } from '../../index.js';
+import { Client, type ClientOptions } from '../../client/index.js';
+import type { DecodeOptions } from '../../codec/index.js';
+import { NetworkError, OptionError } from '../../core/errors.js';
 import { optionValue, UsageError, type CommandLine, type OptionSpec } from '../flags.js';
 import { readReceivedDouble } from '../lexical.js';
-import type { Output } from '../output.js';
+import { addHint, errInOrder, type Output } from '../output.js';
 import { formatFailure, formatRequest, formatResponse, WireTap } from '../trace.js';
 
 /** What a command runs with. */
@@ -43,7 +45,7 @@ export const JSON_OPTION: OptionSpec = { name: 'json', help: 'print JSON (tagged
 export const CONNECTION_OPTIONS: readonly OptionSpec[] = [
   { name: 'header', short: 'H', value: "'K: V'", repeat: true, help: 'send this HTTP header (repeatable)' },
   { name: 'user', short: 'u', value: 'USER:PASS', help: 'basic authentication' },
-  { name: 'timeout', value: 'TIME', help: 'give up after TIME (seconds, or 500ms, 2m); default: no limit' },
+  { name: 'timeout', value: 'TIME', help: 'give up after TIME (seconds, or 500ms, 2m; 0: no limit); default: 30s' },
   { name: 'insecure', short: 'k', help: 'do not verify the server\'s TLS certificate' },
   { name: 'ca', value: 'FILE', help: 'trust the CA certificates in this PEM file' },
   { name: 'unix-socket', value: 'PATH', help: 'connect through this Unix domain socket' },
@@ -63,12 +65,16 @@ export function normalizeUrl(text: string): string {
   return text.includes('/') ? `http://${text}` : `http://${text}/RPC2`;
 }
 
-/** Milliseconds from `30`, `30s`, `500ms`, `2m`. */
-export function parseDuration(text: string, option: string): number {
+/** How long a network command waits for its call (or calls) unless `--timeout` says otherwise. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Milliseconds from `30`, `30s`, `500ms`, `2m`; `0` only when `zeroAllowed`. */
+export function parseDuration(text: string, option: string, zeroAllowed = false): number {
   const m = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m)?$/.exec(text.trim());
   if (m === null) throw new UsageError(`${option} takes a duration such as 30, 30s, 500ms or 2m, got ${JSON.stringify(text)}`);
   const factor = m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000;
   const ms = Math.round(Number(m[1]) * factor);
+  if (ms === 0 && zeroAllowed && Number(m[1]) === 0) return 0;
   if (ms <= 0 || !Number.isSafeInteger(ms)) throw new UsageError(`${option} must be more than 0, got ${JSON.stringify(text)}`);
   return ms;
 }
@@ -119,7 +125,8 @@ export function clientOptions(context: Context): ClientOptions {
     options.auth = { username: user.slice(0, colon), password: user.slice(colon + 1) };
   }
   const timeout = optionValue(line, 'timeout');
-  if (timeout !== undefined) options.timeout = parseDuration(timeout, '--timeout');
+  // The client's whole-call limit (0: none).
+  options.timeoutMs = timeout === undefined ? DEFAULT_TIMEOUT_MS : parseDuration(timeout, '--timeout', true);
   const ca = optionValue(line, 'ca');
   if (line.flags.has('insecure') || ca !== undefined) {
     options.tls = {};
@@ -133,7 +140,7 @@ export function clientOptions(context: Context): ClientOptions {
     if (!/^https?:\/\//i.test(proxy)) throw new UsageError(`--proxy takes an http:// or https:// URL, got ${JSON.stringify(proxy)}`);
     options.httpProxy = proxy;
   }
-  if (line.flags.has('gzip')) options.gzipRequestThreshold = 0;
+  if (line.flags.has('gzip')) options.gzipRequestThresholdBytes = 0;
   return options;
 }
 
@@ -147,22 +154,55 @@ export async function withClient<T>(context: Context, url: string, work: (client
   try {
     client = new Client(normalizeUrl(url), options);
   } catch (error) {
-    if (error instanceof TypeError) throw new UsageError(error.message);
+    if (error instanceof TypeError || error instanceof OptionError) throw new UsageError(error.message);
     throw error;
   }
   const trace = context.line.flags.has('trace');
   const tap = trace || context.line.flags.has('xml')
     ? new WireTap(trace ? (event, exchange) => {
-      const text = event === 'request' ? formatRequest(exchange) : event === 'response' ? formatResponse(exchange) : formatFailure(exchange);
-      context.output.err(text);
+      // Inflating a body for display is asynchronous; what is printed after it waits its turn.
+      const text = event === 'request' ? formatRequest(exchange) : event === 'response' ? formatResponse(exchange) : Promise.resolve(formatFailure(exchange));
+      errInOrder(context.output, text);
     } : undefined)
     : undefined;
   tap?.start();
   try {
     return await work(client, tap);
+  } catch (error) {
+    if (error instanceof NetworkError) hintOtherScheme(error, client.url);
+    throw error;
   } finally {
     tap?.stop();
     await client.close();
+  }
+}
+
+/** The codes and messages, through the `cause` chain, of an error. */
+function causeChain(error: unknown): string[] {
+  const found: string[] = [];
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === 'string') found.push(code);
+    if (typeof message === 'string') found.push(message);
+  }
+  return found;
+}
+
+/**
+ * When a call failed as a scheme mismatch does (https:// to a plain-HTTP port gets a TLS record
+ * error; http:// to a TLS port gets the connection closed unanswered), suggest the other scheme.
+ */
+function hintOtherScheme(error: NetworkError, url: string): void {
+  const chain = causeChain(error);
+  const other = url.startsWith('https:') ? 'http:' : 'https:';
+  if (chain.some((text) => text.includes(other + '//'))) return; // the client said so already
+  const otherUrl = other + url.slice(url.indexOf(':') + 1);
+  if (other === 'http:') {
+    if (chain.some((text) => /ERR_SSL_WRONG_VERSION_NUMBER|wrong version number|packet length too long|ERR_SSL_HTTP_REQUEST/i.test(text))) {
+      addHint(error, `The server does not speak TLS on this port: is it plain HTTP? Try ${otherUrl}`);
+    }
+  } else if (chain.some((text) => /UND_ERR_SOCKET|ECONNRESET|closed the connection before answering|other side closed|socket hang up/i.test(text))) {
+    addHint(error, `If the server speaks TLS (HTTPS) on this port, try ${otherUrl}`);
   }
 }
 

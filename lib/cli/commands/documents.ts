@@ -2,10 +2,10 @@
  * The offline commands: `encode` (a JSON message to XML-RPC XML) and `decode` (XML-RPC XML to
  * a readable or JSON message), both on standard input/output unless a file is named.
  */
-import { DecodeError, decodeMessage, encodeCall, encodeFault, encodeResponse, type XmlRpcMessage } from '../../index.js';
+import { DecodeError, decodeMessage, encodeCall, encodeFault, encodeResponse, type XmlRpcMessage } from '../../codec/index.js';
 import { UsageError } from '../flags.js';
-import { isJsonObject, JsonInputError, jsonToValue, member, memberNames, parseJson, scalarOf, valueToJson, type JsonNode } from '../json.js';
-import { ExitCode, formatValue } from '../output.js';
+import { isJsonObject, JsonInputError, jsonToValue, member, memberNames, parseJson, printJson, scalarOf, valueToJson, type JsonNode } from '../json.js';
+import { ExitCode, printStreamed, writeValue, type Output } from '../output.js';
 import { CLI_DECODE_OPTIONS, HELP_OPTION, JSON_OPTION, readInputFile, type Command, type Context } from './common.js';
 import { readTextInput } from './multicall.js';
 
@@ -63,25 +63,35 @@ export function encodeJsonMessage(text: string, source: string, pretty: boolean)
   }
 }
 
-/** A decoded message as JSON (the shape `encode` reads). */
-export function messageToJson(message: XmlRpcMessage): string {
+/** The JSON form of a decoded message (the shape `encode` reads). */
+function messageJsonForm(message: XmlRpcMessage): Record<string, unknown> {
   switch (message.kind) {
-    case 'call': return valueToJson({ kind: 'call', methodName: message.methodName, params: message.params });
-    case 'response': return valueToJson({ kind: 'response', value: message.value });
-    case 'fault': return valueToJson({ kind: 'fault', faultCode: message.fault.faultCode, faultString: message.fault.faultString });
+    case 'call': return { kind: 'call', methodName: message.methodName, params: message.params };
+    case 'response': return { kind: 'response', value: message.value };
+    case 'fault': return { kind: 'fault', faultCode: message.fault.faultCode, faultString: message.fault.faultString };
   }
 }
 
-/** A decoded message for people. */
-export function formatMessage(message: XmlRpcMessage): string {
-  switch (message.kind) {
-    case 'call': {
-      const lines = message.params.map((p, i) => `  [${i}] ${formatValue(p, ' '.repeat(`  [${i}] `.length))}`);
-      return `call ${message.methodName}\n${lines.join('\n')}${lines.length > 0 ? '\n' : ''}`;
+/** Prints a decoded message for people, streamed. */
+function printMessage(output: Output, message: XmlRpcMessage): void {
+  printStreamed(output, (sink) => {
+    switch (message.kind) {
+      case 'call':
+        sink.put(`call ${message.methodName}`);
+        message.params.forEach((p, i) => {
+          const label = `\n  [${i}] `;
+          sink.put(label);
+          writeValue(sink, p, ' '.repeat(label.length - 1));
+        });
+        break;
+      case 'response':
+        sink.put('response ');
+        writeValue(sink, message.value);
+        break;
+      case 'fault':
+        sink.put(`fault ${String(message.fault.faultCode)}: ${message.fault.faultString}`);
     }
-    case 'response': return `response ${formatValue(message.value)}\n`;
-    case 'fault': return `fault ${String(message.fault.faultCode)}: ${message.fault.faultString}\n`;
-  }
+  });
 }
 
 /** `xmlrpc encode`. */
@@ -99,7 +109,8 @@ export const encodeCommand: Command = {
   async run(context) {
     const file = onlyInput(context);
     const { text, source } = await readTextInput(context, file, 'the message file');
-    context.output.out(withNewline(encodeJsonMessage(text, source, context.line.flags.has('pretty'))));
+    // Bytes: a document made here from the user's input is written exactly as encoded.
+    context.output.out(new TextEncoder().encode(withNewline(encodeJsonMessage(text, source, context.line.flags.has('pretty')))));
     return ExitCode.ok;
   },
 };
@@ -126,7 +137,8 @@ export const decodeCommand: Command = {
       context.output.err(`xmlrpc decode: not a valid XML-RPC document (${error.reason}): ${error.message}\n`);
       return ExitCode.decode;
     }
-    context.output.out(context.line.flags.has('json') ? messageToJson(message) + '\n' : formatMessage(message));
+    if (context.line.flags.has('json')) printJson(context.output, messageJsonForm(message));
+    else printMessage(context.output, message);
     return ExitCode.ok;
   },
 };

@@ -4,8 +4,9 @@
  */
 import { Fault, type XmlRpcValue } from '../../index.js';
 import { UsageError } from '../flags.js';
+import { introspectMethods, missingIntrospection, toDescription, type MethodIntrospection } from '../introspection.js';
 import { valueToJson } from '../json.js';
-import { ExitCode, formatValue, type Output } from '../output.js';
+import { ExitCode, faultLine, formatValue, type Output } from '../output.js';
 import { faultJson } from './call.js';
 import { CONNECTION_OPTIONS, HELP_OPTION, JSON_OPTION, positionals, withClient, type Command } from './common.js';
 
@@ -38,50 +39,9 @@ export const listCommand: Command = {
   },
 };
 
-/** What `describe` learns about a method. */
-export interface MethodDescription {
-  name: string;
-  /** Each signature: return type first, then the parameter types; `null` when the server does not say. */
-  signatures: string[][] | null;
-  /** What the server answered for the signature when it is not a list (e.g. "undef"). */
-  signatureNote: string | null;
-  help: string;
-}
+export { describeMethods, readSignatures, type MethodDescription } from '../introspection.js';
 
-/** Reads a `system.methodSignature` answer: an array of arrays of type names, or anything else for "unknown". */
-export function readSignatures(value: XmlRpcValue | Fault): { signatures: string[][] | null; note: string | null } {
-  if (value instanceof Fault) return { signatures: null, note: `Fault ${String(value.faultCode)}: ${value.faultString}` };
-  if (Array.isArray(value) && value.every((s) => Array.isArray(s) && s.length > 0 && s.every((t) => typeof t === 'string'))) {
-    return { signatures: value as string[][], note: null };
-  }
-  // supervisord answers one signature flat: ['boolean', 'string', 'boolean'].
-  if (Array.isArray(value) && value.length > 0 && value.every((t) => typeof t === 'string')) return { signatures: [value as string[]], note: null };
-  return { signatures: null, note: typeof value === 'string' ? value : formatValue(value) };
-}
-
-/** Fetches the signatures and help of `names` in batches, through system.multicall when possible. */
-export async function describeMethods(
-  client: { multicall(calls: Array<{ methodName: string; params: unknown[] }>): Promise<Array<XmlRpcValue | Fault>> },
-  names: readonly string[],
-): Promise<MethodDescription[]> {
-  const out: MethodDescription[] = [];
-  const batch = 100; // methods per request: two calls each
-  for (let i = 0; i < names.length; i += batch) {
-    const slice = names.slice(i, i + batch);
-    const results = await client.multicall(slice.flatMap((name) => [
-      { methodName: 'system.methodSignature', params: [name] },
-      { methodName: 'system.methodHelp', params: [name] },
-    ]));
-    slice.forEach((name, j) => {
-      const { signatures, note } = readSignatures(results[2 * j] as XmlRpcValue | Fault);
-      const help = results[2 * j + 1];
-      out.push({ name, signatures, signatureNote: note, help: typeof help === 'string' ? help : '' });
-    });
-  }
-  return out;
-}
-
-function printDescription(d: MethodDescription, output: Output): void {
+function printDescription(d: ReturnType<typeof toDescription>, output: Output): void {
   if (d.signatures === null || d.signatures.length === 0) {
     output.out(`${d.name}(...)   signature not given${d.signatureNote === null ? '' : ` (the server says ${JSON.stringify(d.signatureNote)})`}\n`);
   } else {
@@ -98,7 +58,9 @@ export const describeCommand: Command = {
   usage: ['describe URL METHOD'],
   description: [
     'Asks system.methodSignature and system.methodHelp (in one system.multicall request when the',
-    'server has it). Signatures print as name(param types) -> return type.',
+    'server has it; one by one when it has not, or when its answer cannot be read). Signatures',
+    'print as name(param types) -> return type; a single signature not wrapped in a list',
+    '(supervisord) is read as one. A server without introspection is named as such.',
   ].join('\n'),
   options: [HELP_OPTION, JSON_OPTION, ...CONNECTION_OPTIONS],
   async run(context) {
@@ -107,18 +69,17 @@ export const describeCommand: Command = {
     if (method === '') throw new UsageError('the method name is empty');
     const { output, line } = context;
     return withClient(context, url, async (client) => {
-      const results = await client.multicall([
-        { methodName: 'system.methodSignature', params: [method] },
-        { methodName: 'system.methodHelp', params: [method] },
-      ]);
-      const [signature, help] = results as [XmlRpcValue | Fault, XmlRpcValue | Fault];
-      // Both failing means the server knows no such method (or no introspection).
+      const [asked] = await introspectMethods(client, [method]);
+      const { signature, help } = asked as MethodIntrospection;
+      // Both failing means the server knows no such method, or offers no introspection at all.
       if (signature instanceof Fault && help instanceof Fault) {
+        const missing = await missingIntrospection(client);
         if (line.flags.has('json')) output.out(faultJson(help));
-        throw help;
+        if (missing === undefined) throw help;
+        output.err(`xmlrpc describe: the server offers no introspection: ${missing} (system.methodHelp answered ${faultLine(help)})\n`);
+        return ExitCode.fault;
       }
-      const { signatures, note } = readSignatures(signature);
-      const description: MethodDescription = { name: method, signatures, signatureNote: note, help: typeof help === 'string' ? help : '' };
+      const description = toDescription(asked as MethodIntrospection);
       if (line.flags.has('json')) output.out(valueToJson({ ...description }) + '\n');
       else printDescription(description, output);
       return ExitCode.ok;

@@ -2,7 +2,7 @@
  * `xmlrpc multicall URL [FILE|-]`: several calls in one `system.multicall` request, read as
  * JSON (`[{"methodName": "…", "params": […]}, …]`) from a file or standard input.
  */
-import { Fault, type XmlRpcValue } from '../../index.js';
+import { Fault, MulticallResultError, type MulticallSlot, type XmlRpcValue } from '../../index.js';
 import { UsageError } from '../flags.js';
 import { isJsonObject, JsonInputError, jsonToValue, member, memberNames, parseJson, valueToJson } from '../json.js';
 import { ExitCode, faultLine, formatValue } from '../output.js';
@@ -43,7 +43,10 @@ export const multicallCommand: Command = {
     'Parameters use the JSON form of `xmlrpc help json`. Each result prints on its own line as',
     '[index] value on stdout, or [index] Fault CODE: STRING on stderr; the exit code is 1 when',
     'any call faulted. With --json, stdout is one JSON array of {"value": ...} or {"fault": ...}.',
-    'Servers without system.multicall get the calls one by one.',
+    'Servers without system.multicall get the calls one by one. Results in supervisord\'s unwrapped',
+    'shape are read too. A result that cannot be read prints as [index] unreadable result on',
+    'stderr (exit 4; with --json {"unreadable": {"message": ..., "value": ...}}); it is not asked',
+    'again, because the server has already run the call.',
   ].join('\n'),
   options: [HELP_OPTION, JSON_OPTION, { name: 'xml', help: 'print the raw response XML' }, ...CONNECTION_OPTIONS],
   async run(context) {
@@ -54,28 +57,37 @@ export const multicallCommand: Command = {
     const calls = readCalls(text, source);
     const { output, line } = context;
     return withClient(context, named[0] as string, async (client, tap) => {
-      let results: Array<XmlRpcValue | Fault>;
+      let results: MulticallSlot[];
       try {
         results = await client.multicall(calls);
       } catch (error) {
-        if (line.flags.has('xml')) output.out(rawBody(tap));
+        if (line.flags.has('xml')) output.out(await rawBody(tap));
         throw error;
       }
       const faults = results.filter((r) => r instanceof Fault).length;
-      if (line.flags.has('xml')) output.out(rawBody(tap));
-      else if (line.flags.has('json')) {
-        output.out(valueToJson(results.map((r) => r instanceof Fault ? { fault: { faultCode: r.faultCode, faultString: r.faultString } } : { value: r })) + '\n');
-      }
-      // For people: values on stdout, faults on stderr, each with its slot. With --json or
-      // --xml, stdout already holds every slot; the faults are repeated on stderr.
+      const unreadable = results.filter((r) => r instanceof MulticallResultError).length;
+      if (line.flags.has('xml')) output.out(await rawBody(tap));
+      else if (line.flags.has('json')) output.out(valueToJson(results.map(slotJson)) + '\n');
+      // For people: values on stdout, faults and unreadable results on stderr, each with its
+      // slot. With --json or --xml, stdout already holds every slot; the rest is repeated on stderr.
       const listValues = !line.flags.has('json') && !line.flags.has('xml');
       results.forEach((r, i) => {
         const label = `[${i}] `;
         if (r instanceof Fault) output.err(label + faultLine(r) + '\n');
+        else if (r instanceof MulticallResultError) output.err(`${label}unreadable result (${r.detail}): ${formatValue(r.value, ' '.repeat(label.length))}\n`);
         else if (listValues) output.out(label + formatValue(r, ' '.repeat(label.length)) + '\n');
       });
       if (faults > 0) output.err(`xmlrpc multicall: ${faults} of ${results.length} calls faulted\n`);
+      if (unreadable > 0) output.err(`xmlrpc multicall: ${unreadable} of ${results.length} results could not be read\n`);
+      if (unreadable > 0) return ExitCode.decode;
       return faults > 0 ? ExitCode.fault : ExitCode.ok;
     });
   },
 };
+
+/** One slot as --json prints it. */
+function slotJson(slot: MulticallSlot): XmlRpcValue {
+  if (slot instanceof Fault) return { fault: { faultCode: slot.faultCode, faultString: slot.faultString } };
+  if (slot instanceof MulticallResultError) return { unreadable: { message: slot.detail, value: slot.value } };
+  return { value: slot };
+}

@@ -2,12 +2,13 @@
  * `xmlrpc serve MODULE`: serves the exported functions and objects of a JavaScript module as
  * XML-RPC methods, introspection and multicall included, until SIGINT or SIGTERM.
  */
-import { basename, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { createServer, type Signature, type XmlRpcServer } from '../../index.js';
+import { basename } from 'node:path';
+import type { Signature, XmlRpcServer } from '../../server/index.js';
 import { optionValue, UsageError } from '../flags.js';
 import { valueToJson } from '../json.js';
+import { loadModule } from '../module-loader.js';
 import { ExitCode } from '../output.js';
+import { LoggedServer, logRequests } from '../request-log.js';
 import { HELP_OPTION, JSON_OPTION, type Command, type Context } from './common.js';
 
 type AnyFunction = (...args: never[]) => unknown;
@@ -84,19 +85,6 @@ export function registerModule(server: XmlRpcServer, exports: Record<string, unk
   }
 }
 
-async function loadModule(path: string, cwd: string): Promise<Record<string, unknown>> {
-  const url = pathToFileURL(resolve(cwd, path)).href;
-  try {
-    return await import(url) as Record<string, unknown>;
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(url.replace(/^file:\/\//, ''))) {
-      throw new UsageError(`cannot find the module ${JSON.stringify(path)}`);
-    }
-    throw new UsageError(`cannot load the module ${JSON.stringify(path)}: ${(error as Error).message}`);
-  }
-}
-
 function parsePort(text: string | undefined): number {
   if (text === undefined) return 8080;
   if (!/^[0-9]+$/.test(text) || Number(text) > 65535) throw new UsageError(`--port takes a port number 0-65535 (0 picks a free one), got ${JSON.stringify(text)}`);
@@ -120,7 +108,7 @@ function untilSignal(): Promise<string> {
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'serve the functions of a JavaScript module as XML-RPC methods',
-  usage: ['serve MODULE [--port N] [--host H] [--no-docs]'],
+  usage: ['serve MODULE [--port N] [--host H] [--no-docs] [--quiet]'],
   description: [
     'Exported functions become methods of their names; an exported object (or instance) serves',
     'its methods as NAME.method; a default-exported object serves its methods without a prefix.',
@@ -128,12 +116,16 @@ export const serveCommand: Command = {
     'system.listMethods, methodSignature, methodHelp, getCapabilities and multicall are on.',
     'A browser opening the URL gets a page documenting the methods, with a form to call each.',
     'Prints "Listening on URL" once it accepts calls; stops on SIGINT/SIGTERM (Ctrl-C).',
+    'Each request is logged on stderr (client, time, request line, status, methods called,',
+    'duration), as Python\'s server does; --quiet turns that off. Failures are always reported.',
+    'A .ts module needs a Node.js that strips types (22.18+), or compile it first.',
   ].join('\n'),
   options: [
     HELP_OPTION,
     { name: 'port', short: 'p', value: 'N', help: 'port to listen on (default 8080; 0 picks a free port)' },
     { name: 'host', value: 'HOST', help: 'address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)' },
     { name: 'no-docs', help: 'answer browsers with 405 instead of the documentation page' },
+    { name: 'quiet', short: 'q', help: 'do not log each request on stderr' },
     JSON_OPTION,
   ],
   async run(context: Context) {
@@ -146,7 +138,7 @@ export const serveCommand: Command = {
     const host = optionValue(line, 'host') ?? '127.0.0.1';
     const exports = await loadModule(modulePath, context.cwd);
     const docs = !line.flags.has('no-docs');
-    const server = createServer({
+    const server = new LoggedServer({
       onError: (error, call) => output.err(`xmlrpc serve: ${call === undefined ? 'request' : call.methodName} failed: ${error.message}\n`),
       docsPage: docs && { title: basename(modulePath), description: `The functions of ${modulePath}, served by xmlrpc serve.` },
     });
@@ -155,6 +147,7 @@ export const serveCommand: Command = {
     const methods = server.listMethods().filter((m) => !m.startsWith('system.'));
     if (server.listMethods().length === before) throw new UsageError(`${JSON.stringify(modulePath)} exports no functions or objects with methods to serve`);
     const address = await server.listen(port, host);
+    if (!line.flags.has('quiet') && server.httpServer !== undefined) logRequests(server.httpServer, (text) => output.err(text));
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${shownHost}:${address.port}/RPC2`;
     if (line.flags.has('json')) output.out(valueToJson({ url, host: address.address, port: address.port, methods }, 0) + '\n');
