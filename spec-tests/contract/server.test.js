@@ -2,7 +2,7 @@
 // encoded as declared, a result that breaks the contract answered -32603 and reported.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { XmlRpcDispatcher, decodeResponse, encodeCall, asI8, Fault } from '../../dist/index.js';
+import { XmlRpcDispatcher, decodeResponse, docsPageInfo, encodeCall, renderDocsPage, asI8, Fault } from '../../dist/index.js';
 import { defineContract, describeImplementedMethod, implementedMethod, rpc } from '../../dist/contract/index.js';
 import { handlers, shop } from './support.js';
 
@@ -124,6 +124,13 @@ describe('introspection answers from the contract', () => {
     ]);
     assert.deepEqual(describeImplementedMethod('math.abs', implementedMethod(d, 'math.abs')), ['math.abs(int) → int', 'math.abs(double) → double']);
     assert.equal(implementedMethod(d, 'system.listMethods'), undefined);
+  });
+
+  test('the documentation page shows the contract\'s types, struct members included', async () => {
+    const { d } = dispatcher();
+    const html = await renderDocsPage(docsPageInfo(d));
+    assert.ok(html.includes('users.get(int) → struct {id: int, name: string, email?: string, tags: array of string}'), html.slice(0, 2000));
+    assert.ok(html.includes('math.abs(double) → double'));
   });
 });
 
