@@ -12,5 +12,6 @@ export type {
 } from './codec/index.js';
 export * from './server/index.js';
 export * from './client/index.js';
+export * from './contract/index.js';
 export { CLIENT_CALL_CHANNEL, SERVER_CALL_CHANNEL } from './core/tracing.js';
 export type { CallTraceContext } from './core/tracing.js';

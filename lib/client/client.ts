@@ -28,6 +28,11 @@ import { checkCallOptions, resolveClientOptions, type CallOptions, type ClientOp
 import { pickTransport } from './pick-transport.js';
 import { createRemoteApi, type DynamicApi, type RemoteApi, type RemoteApiOptions } from './proxy.js';
 import type { Transport, TransportResponse } from './transport.js';
+import { contractMulticall, contractProxy } from '../contract/client.js';
+import { isContract, type BatchApi, type BatchResults, type Contract, type ContractApi, type PlannedCall } from '../contract/define.js';
+
+/** The batch builder of a typed multicall, as the implementation sees it. */
+type ContractBatchBuilder = (batch: never) => readonly PlannedCall[];
 
 /** A 200 response with its body inflated. */
 interface InflatedResponse {
@@ -114,7 +119,15 @@ export class Client {
    * read (see lib/client/multicall.ts). When the server has no `system.multicall` (fault -32601,
    * or Python's "is not supported"), the calls are made one by one, in order.
    */
-  async multicall(calls: readonly MulticallCall[], options?: ClientMulticallOptions): Promise<MulticallSlot[]> {
+  multicall(calls: readonly MulticallCall[], options?: ClientMulticallOptions): Promise<MulticallSlot[]>;
+  /**
+   * A typed multicall: `client.multicall(contract, (m) => [m.calc.add(1, 2)])` resolves to a tuple
+   * of the slots' values, each checked (or its `Fault`, or the `ContractError` of a breach).
+   */
+  multicall<C extends Contract, const T extends readonly PlannedCall[]>(contract: C, build: (batch: BatchApi<C>) => T, options?: ClientMulticallOptions): Promise<BatchResults<T>>;
+  async multicall(calls: readonly MulticallCall[] | Contract, options?: ClientMulticallOptions | ContractBatchBuilder, contractCallOptions?: ClientMulticallOptions): Promise<unknown[]> {
+    if (isContract(calls)) return contractMulticall(this, calls, options as never, contractCallOptions);
+    if (typeof options === 'function') throw new TypeError('multicall(calls, options): options must be an object; a builder function goes with a contract');
     const batch = toMulticallBatch(calls);
     const { callOptions, shape } = splitMulticallOptions(options);
     if (batch.length === 0) return [];
@@ -139,7 +152,14 @@ export class Client {
    * A proxy whose properties are remote methods: `await api.calc.add(2, 3)` calls `calc.add`.
    * Type it with an interface of the server's methods: `client.proxy<CalcApi>()`.
    */
-  proxy<T = DynamicApi>(options: RemoteApiOptions = {}): RemoteApi<T> {
+  proxy<T = DynamicApi>(options?: RemoteApiOptions): RemoteApi<T>;
+  /**
+   * The typed proxy of a contract: params encoded as declared, results checked and converted
+   * (a breach rejects with `ContractError`). Per-call options: `callOptions({…})` as the last argument.
+   */
+  proxy<C extends Contract>(contract: C): ContractApi<C, CallOptions>;
+  proxy<T = DynamicApi>(options: RemoteApiOptions | Contract = {}): RemoteApi<T> | ContractApi<Contract, CallOptions> {
+    if (isContract(options)) return contractProxy(this, options) as never;
     const call = (name: string, params: unknown[], callOptions: CallOptions | undefined): Promise<unknown> =>
       this.call(name, params, callOptions);
     return createRemoteApi(call, options) as RemoteApi<T>;

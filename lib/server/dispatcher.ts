@@ -19,6 +19,8 @@ import { normalizeSignatures, signatureMismatch } from './signature.js';
 import type { Signature } from './signature.js';
 import { registerSystemMethods } from './system.js';
 import type { SystemMethodsOptions, SystemRegistry } from './system.js';
+import { implementContract } from '../contract/server.js';
+import type { Contract, ContractHandlers } from '../contract/define.js';
 
 /** How {@link XmlRpcDispatcher.addMethods} names and describes an object's methods. */
 export interface AddMethodsOptions {
@@ -478,6 +480,15 @@ export class XmlRpcDispatcher {
     } catch {
       // A logging hook must not change the answer.
     }
+  }
+
+  /**
+   * Registers a handler for each method of `contract` (none for `system.*`): params checked and
+   * converted to the declared types, results encoded as declared (docs/server.md, "Contracts").
+   */
+  implement<C extends Contract>(contract: C, handlers: ContractHandlers<C>): this {
+    implementContract(this, contract, handlers);
+    return this;
   }
 }
 

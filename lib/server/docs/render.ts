@@ -10,6 +10,7 @@ import { OptionError } from '../../core/errors.js';
 import { checkOptionNames } from '../../core/options.js';
 import type { XmlRpcDispatcher } from '../dispatcher.js';
 import type { Signature } from '../signature.js';
+import { describeImplementedMethod, implementedMethod } from '../../contract/server.js';
 import { PAGE_SCRIPT_HASH, PAGE_STYLE_HASH } from './page-hashes.js';
 
 /** What the page says about the server; everything else comes from the dispatcher. */
@@ -28,6 +29,8 @@ export interface DocsPageMethod {
   readonly signatures: readonly Signature[] | undefined;
   /** The help text, `""` when none. */
   readonly help: string;
+  /** A contract's signatures as text, struct members included; shown instead of `signatures`. */
+  readonly declared?: readonly string[] | undefined;
 }
 
 /** Everything {@link renderDocsPage} shows. */
@@ -252,7 +255,10 @@ function renderGroup(main: Builder, id: string, title: string, note: string | un
 function renderMethod(group: Builder, { method, id, index }: Placed): void {
   const section = el(group, 'section', { class: 'method', id, 'data-method': method.name });
   el(el(section, 'h3'), 'code', {}, method.name);
-  if (method.signatures === undefined || method.signatures.length === 0) {
+  if (method.declared !== undefined) {
+    const signatures = el(section, 'ul', { class: 'signatures' });
+    for (const line of method.declared) el(el(signatures, 'li'), 'code', {}, line);
+  } else if (method.signatures === undefined || method.signatures.length === 0) {
     el(section, 'p', { class: 'signatures none' }, 'No signature declared.');
   } else {
     const signatures = el(section, 'ul', { class: 'signatures' });
@@ -286,7 +292,9 @@ export function docsPageInfo(dispatcher: XmlRpcDispatcher, options: DocsPageOpti
   const methods: DocsPageMethod[] = [];
   for (const name of dispatcher.listMethods()) {
     const info = dispatcher.methodInfo(name);
-    if (info !== undefined) methods.push({ name, signatures: info.signatures, help: info.help });
+    const contract = implementedMethod(dispatcher, name);
+    const declared = contract === undefined ? undefined : describeImplementedMethod(name, contract);
+    if (info !== undefined) methods.push({ name, signatures: info.signatures, help: info.help, declared });
   }
   const { own, system } = grouped(methods);
   return { title: options.title ?? DEFAULT_TITLE, description: options.description, path, methods: [...own, ...system].map((p) => p.method) };
