@@ -4,6 +4,7 @@
  * the status check and the inflation of the response. Also `system.multicall` batching (spec
  * digest §7.4) and the typed proxy.
  */
+import { traceCall } from '../core/tracing.js';
 import { encodeCall } from '../codec/encode.js';
 import { decodeResponse } from '../codec/decode.js';
 import type { DecodeOptions, EncodeOptions } from '../codec/options.js';
@@ -107,9 +108,11 @@ export class Client {
       throw new TypeError(`The parameters of ${methodName} must be an array, got ${describe(params)}`);
     }
     checkCallOptions(options);
-    const xml = encodeCall(methodName, params, this.encodeOptions);
-    const response = await this.post(xml, options);
-    return this.decode(response) as T;
+    return traceCall('client', methodName, params.length, this.url, async () => {
+      const xml = encodeCall(methodName, params, this.encodeOptions);
+      const response = await this.post(xml, options);
+      return this.decode(response) as T;
+    });
   }
 
   /**

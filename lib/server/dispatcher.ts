@@ -3,6 +3,7 @@
  * registry, turns every failure into a fault with an interoperability code, and enforces the
  * per-call time limit. Portable: no `node:` module and no `Buffer`, here or in what it imports.
  */
+import { isTraced, traceCall } from '../core/tracing.js';
 import { decodeCall } from '../codec/decode.js';
 import type { MethodCall } from '../codec/decode.js';
 import { EncodedValue, encodeFault, encodeResponse, encodeValue } from '../codec/encode.js';
@@ -264,6 +265,7 @@ export class XmlRpcDispatcher {
       return this.faultResponse(this.requestFault(error), error, undefined);
     }
     const { methodName } = call;
+    if (isTraced('server')) return this.tracedCall(state, methodName, call.params);
     let result: unknown;
     try {
       result = this.invoke(state, methodName, call.params);
@@ -273,6 +275,17 @@ export class XmlRpcDispatcher {
     // invoke() returns a promise of its own only for a thenable result.
     if (!pendingCalls.has(result as Promise<unknown>)) return this.encodeResult(result, methodName, state);
     return this.limited(result as Promise<unknown>, state, methodName).then(
+      (value) => this.encodeResult(value, methodName, state),
+      (error: unknown) => this.failedCall(error),
+    );
+  }
+
+  /** The same call inside the `xmlrpc-ts:server:call` tracing channel (only while it has subscribers). */
+  private tracedCall(state: CallState, methodName: string, params: unknown[]): Promise<string> {
+    return traceCall('server', methodName, params.length, state.path, async () => {
+      const value = this.invoke(state, methodName, params);
+      return pendingCalls.has(value as Promise<unknown>) ? this.limited(value as Promise<unknown>, state, methodName) : value;
+    }).then(
       (value) => this.encodeResult(value, methodName, state),
       (error: unknown) => this.failedCall(error),
     );

@@ -13,7 +13,6 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, ''
 const FILE = 'docs/observability.md';
 const RUN_LIMIT_MS = 20_000;
 /** Blocks that publish on the tracing channels print nothing until the client and server trace. */
-const WIRING = 'needs the client/server wiring (traceCall in Client.call and the dispatcher)';
 
 const blocks = extractBlocks(readFileSync(join(ROOT, FILE), 'utf8'), FILE);
 for (const b of blocks) b.where = { file: FILE, line: b.line };
@@ -37,8 +36,7 @@ describe(FILE, () => {
   blocks.forEach((block, index) => {
     const expected = blocks[index + 1];
     if (block.kind !== 'ts' || block.annotation.notRun !== undefined || expected?.annotation.output !== true) return;
-    const traced = block.code.includes('tracingChannel');
-    it(`the ts block at line ${block.line} prints what the document shows`, { skip: traced ? WIRING : false }, async () => {
+    it(`the ts block at line ${block.line} prints what the document shows`, async () => {
       const result = await runModule(stripTypes(block.code, `${FILE}:${block.line}.ts`));
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout.trimEnd(), expected.code.trimEnd());

@@ -8,9 +8,8 @@ import { traceXmlRpc } from '../../examples/otel-tracing.mjs';
 import { MemoryTracerProvider } from './memory-tracer.js';
 import { closedPort } from './support.js';
 
-const WIRING = 'needs the client/server wiring (traceCall in Client.call and the dispatcher)';
 
-describe('examples/otel-tracing.mjs', { skip: WIRING }, () => {
+describe('examples/otel-tracing.mjs', () => {
   const provider = new MemoryTracerProvider();
   let server;
   let client;

@@ -76,10 +76,9 @@ describe('traceCall (lib/core/tracing)', () => {
   });
 });
 
-const WIRING = 'needs the client/server wiring (traceCall in Client.call and the dispatcher)';
 
 // End to end, through a real Client and server on 127.0.0.1.
-describe('a Client and a server traced end to end', { skip: WIRING }, () => {
+describe('a Client and a server traced end to end', () => {
   let server;
   let client;
   let url;
