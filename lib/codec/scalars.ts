@@ -273,7 +273,11 @@ const NATIVE_BASE64: NativeBase64 | undefined = (() => {
   if (typeof nodeBytes?.from !== 'function') return undefined;
   return {
     encode: (bytes) => nodeBytes.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
-    decode: (text) => nodeBytes.from(text, 'base64'),
+    // A plain Uint8Array view, so the type does not depend on the size (small values take the loop).
+    decode: (text) => {
+      const bytes = nodeBytes.from(text, 'base64');
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    },
   };
 })();
 
@@ -290,7 +294,7 @@ export function decodeBase64(text: string): Uint8Array {
     : text;
   const len = t.length;
   if (len % 4 !== 0) throw base64Problem(t);
-  if (NATIVE_BASE64 !== undefined && len > 64) {
+  if (NATIVE_BASE64 !== undefined && len > 1024) {
     // The native readers are lenient (Node's skips stray characters): check first, linearly.
     if (!BASE64_TEXT_RE.test(t)) throw base64Problem(t);
     return NATIVE_BASE64.decode(t);

@@ -4,7 +4,7 @@
  * per-call time limit. Portable: no `node:` module and no `Buffer`, here or in what it imports.
  */
 import { isTraced, traceCall } from '../core/tracing.js';
-import { decodeCall } from '../codec/decode.js';
+import { decodeCall, loadFastXmlParser } from '../codec/decode.js';
 import type { MethodCall } from '../codec/decode.js';
 import { EncodedValue, encodeFault, encodeResponse, encodeValue } from '../codec/encode.js';
 import { messageOf } from '../core/message.js';
@@ -118,6 +118,8 @@ const pendingCalls = new WeakSet<Promise<unknown>>();
 export class XmlRpcDispatcher {
   private readonly methods = new Map<string, RegisteredMethod>();
   private readonly settings: Settings;
+  /** Set while the optional fast-xml-parser reader (`decode.reader`) loads; requests wait for it. */
+  private readerLoading: Promise<void> | undefined;
   /** Multicall slots are written into the response as they are: compact, whatever `pretty` says. */
   private readonly slotEncodeOptions: EncodeOptions;
   /** How option errors name the options object. */
@@ -158,6 +160,11 @@ export class XmlRpcDispatcher {
       logHandlerErrors: options.logHandlerErrors ?? DISPATCHER_DEFAULTS.logHandlerErrors,
     };
     this.slotEncodeOptions = { ...options.encode, pretty: false };
+    if (options.decode?.reader === 'fast-xml-parser') {
+      this.readerLoading = loadFastXmlParser().then(() => {
+        this.readerLoading = undefined;
+      });
+    }
     registerSystemMethods(this.systemRegistry(options), options.system ?? true);
   }
 
@@ -256,6 +263,7 @@ export class XmlRpcDispatcher {
    * promise on the hot path), else a promise of it. Never throws or rejects.
    */
   [dispatchNow](body: Uint8Array | string, state: CallState, charset?: string): string | Promise<string> {
+    if (this.readerLoading !== undefined) return this.readerLoading.then(() => this[dispatchNow](body, state, charset));
     let call: MethodCall;
     try {
       // The request's charset is the document's external encoding information (RFC 7303).
