@@ -4,7 +4,7 @@
  * export or a framework built on Web requests. It applies the node:http face's limits, statuses
  * and fault codes, and imports no `node:` module, so it runs where only Web APIs exist.
  */
-import { gzipBody } from '../core/compression.js';
+import { concatBytes, gzipBody } from '../core/compression.js';
 import { HttpError, OptionError } from '../core/errors.js';
 import { quoteExcerpt } from '../core/message.js';
 import { checkInteger, checkOptionNames } from '../core/options.js';
@@ -254,14 +254,7 @@ async function readBody(request: Request, maxBytes: number, timeoutMs: number): 
   } finally {
     clearTimeout(timer);
   }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return body;
+  return concatBytes(chunks, size);
 }
 
 async function xmlResponse(xml: string, request: Request, gzipThresholdBytes: number, extra: Readonly<Record<string, string>>): Promise<Response> {
