@@ -44,6 +44,17 @@ export class Fault extends XmlRpcError {
     this.faultCode = faultCode;
     this.faultString = faultString;
   }
+
+  /** Python's spelling, `<Fault 7: 'seven'>`: a fault is an answer, not a crash, so no stack. */
+  override toString(): string {
+    const quoted = this.faultString.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n');
+    return `<Fault ${String(this.faultCode)}: '${quoted}'>`;
+  }
+
+  /** `console.log` and `util.inspect` (Node, Deno, Bun) show {@link Fault.toString}'s text, not a stack trace. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
 }
 
 /** Why a document could not be decoded. */
