@@ -41,7 +41,25 @@ interface InflatedResponse {
   body: Uint8Array;
 }
 
-/** An XML-RPC client for one server URL. */
+/**
+ * An XML-RPC client for one server URL.
+ * @example
+ * ```ts
+ * import { Client } from 'xmlrpc-ts';
+ *
+ * const client = new Client('http://127.0.0.1:8000/RPC2');
+ * try {
+ *   const sum = await client.call<number>('sample.add', [2, 3]);
+ *   console.log(sum); // 5
+ *   // A typed proxy: each property is a remote method.
+ *   const api = client.proxy<{ add(a: number, b: number): number }>({ prefix: 'sample' });
+ *   console.log(await api.add(2, 3));
+ * } finally {
+ *   await client.close();
+ * }
+ * ```
+ * @group Client
+ */
 export class Client {
   /** The server URL, without credentials. */
   readonly url: string;

@@ -19,7 +19,10 @@ import { Refusal } from './refusal.js';
 import { CROSS_SITE_OPTION_NAMES, checkCrossSite, createCrossSitePolicy } from './policy.js';
 import type { CrossSiteOptions, CrossSitePolicy } from './policy.js';
 
-/** Options of {@link createFetchHandler}; see {@link FETCH_HANDLER_DEFAULTS} for the defaults. */
+/**
+ * Options of {@link createFetchHandler}; see {@link FETCH_HANDLER_DEFAULTS} for the defaults.
+ * @group Server
+ */
 export interface FetchHandlerOptions extends CrossSiteOptions {
   /**
    * Paths the handler answers on; others get 404. Default `'any'`: the runtime or framework
@@ -51,7 +54,10 @@ export interface FetchHandlerOptions extends CrossSiteOptions {
   onError?: (error: Error) => void;
 }
 
-/** The defaults of {@link FetchHandlerOptions}: the node:http face's, except `paths` (a test keeps them equal). */
+/**
+ * The defaults of {@link FetchHandlerOptions}: the node:http face's, except `paths` (a test keeps them equal).
+ * @group Server
+ */
 export const FETCH_HANDLER_DEFAULTS = Object.freeze({
   /** Every path: the runtime or framework routes. */
   paths: 'any' as const,
@@ -69,7 +75,10 @@ export const FETCH_HANDLER_DEFAULTS = Object.freeze({
   listeningOnLoopback: false as const,
 });
 
-/** A Web request handler: what `Deno.serve`, `Bun.serve` and a Worker's `fetch` take. */
+/**
+ * A Web request handler: what `Deno.serve`, `Bun.serve` and a Worker's `fetch` take.
+ * @group Server
+ */
 export type FetchHandler = (request: Request) => Promise<Response>;
 
 const OWNER = 'createFetchHandler options';
@@ -93,6 +102,16 @@ interface Settings {
 /**
  * Serves `dispatcher` to Web `Request`s: POST calls with the node:http face's limits, statuses
  * and gzip; GET with `Accept: text/html` gets the documentation page when `docsPage` is on.
+ * @example
+ * ```ts
+ * import { XmlRpcDispatcher, createFetchHandler } from 'xmlrpc-ts/server';
+ *
+ * const dispatcher = new XmlRpcDispatcher().addMethod('calc.add', (a: number, b: number) => a + b);
+ * const handler: (request: Request) => Promise<Response> = createFetchHandler(dispatcher, { maxBodyBytes: 1_000_000 });
+ * // Deno.serve(handler), Bun.serve({ fetch: handler }), or a Worker:
+ * export default { fetch: (request: Request) => handler(request) };
+ * ```
+ * @group Server
  */
 export function createFetchHandler(dispatcher: XmlRpcDispatcher, options: FetchHandlerOptions = {}): FetchHandler {
   if (dispatcher === null || typeof dispatcher !== 'object' || typeof dispatcher.dispatch !== 'function') {
