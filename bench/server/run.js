@@ -6,6 +6,10 @@
  * Prints a markdown table and writes it to bench/server/RESULTS.md.
  *
  *   node bench/server/run.js            (env: SERVER_BENCH_SECONDS=2, SERVER_BENCH_RUNS=3)
+ *
+ * A/B against an earlier version in the same run: SERVER_BENCH_BASE=<a built checkout of it> adds
+ * its xmlrpc-ts server as the peer "xmlrpc-ts (base)"; SERVER_BENCH_ONLY=<names, comma-separated>
+ * keeps only those peers. Such a run prints its table and leaves RESULTS.md alone.
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +32,10 @@ const PEERS = [
   { name: '@foxglove/xmlrpc', cmd: [process.execPath, here('./servers.js'), 'foxglove'] },
   { name: 'Python SimpleXMLRPCServer', cmd: ['python3', here('./py_server.py')] },
 ];
+const BASE = process.env.SERVER_BENCH_BASE;
+if (BASE !== undefined) PEERS.push({ name: 'xmlrpc-ts (base)', cmd: [process.execPath, path.join(BASE, 'bench/server/servers.js'), 'xmlrpc-ts'] });
+const ONLY = process.env.SERVER_BENCH_ONLY?.split(',');
+if (ONLY !== undefined) PEERS.splice(0, PEERS.length, ...PEERS.filter((p) => ONLY.includes(p.name) || p.name === 'xmlrpc-ts (base)'));
 
 function startPeer(peer) {
   const child = spawn(peer.cmd[0], peer.cmd.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -137,6 +145,10 @@ for (const name of Object.keys(payloads)) {
     const vsPython = row[ours].rps / row[python].rps;
     lines.push(`| ${name} | ${c} | ${PEERS.map((p) => fmt(row[p.name])).join(' | ')} | ${(vsBare * 100).toFixed(0)} % | ${vsPython.toFixed(1)}× |`);
   }
+}
+if (BASE !== undefined || ONLY !== undefined) {
+  // An A/B or partial run: the per-cell lines above are its result.
+  process.exit(0);
 }
 const smallVsBare = results.small[64][ours].rps / results.small[64][bare].rps;
 const mediumVsPython = results.medium[64][ours].rps / results.medium[64][python].rps;
