@@ -131,6 +131,10 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
+if (BASE !== undefined || ONLY !== undefined) {
+  // An A/B or partial run: the per-cell lines above are its result.
+  process.exit(0);
+}
 const ours = 'xmlrpc-ts';
 const python = 'Python SimpleXMLRPCServer';
 const bare = 'bare node:http';
@@ -145,10 +149,6 @@ for (const name of Object.keys(payloads)) {
     const vsPython = row[ours].rps / row[python].rps;
     lines.push(`| ${name} | ${c} | ${PEERS.map((p) => fmt(row[p.name])).join(' | ')} | ${(vsBare * 100).toFixed(0)} % | ${vsPython.toFixed(1)}× |`);
   }
-}
-if (BASE !== undefined || ONLY !== undefined) {
-  // An A/B or partial run: the per-cell lines above are its result.
-  process.exit(0);
 }
 const smallVsBare = results.small[64][ours].rps / results.small[64][bare].rps;
 const mediumVsPython = results.medium[64][ours].rps / results.medium[64][python].rps;
