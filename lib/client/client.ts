@@ -29,8 +29,8 @@ import { checkCallOptions, resolveClientOptions, type CallOptions, type ClientOp
 import { pickTransport } from './pick-transport.js';
 import { createRemoteApi, type DynamicApi, type RemoteApi, type RemoteApiOptions } from './proxy.js';
 import type { Transport, TransportResponse } from './transport.js';
-import { contractMulticall, contractProxy } from '../contract/client.js';
-import { isContract, type BatchApi, type BatchResults, type Contract, type ContractApi, type PlannedCall } from '../contract/define.js';
+import { contractClientSide } from '../core/contract-seam.js';
+import type { BatchApi, BatchResults, Contract, ContractApi, PlannedCall } from '../contract/define.js';
 
 /** The batch builder of a typed multicall, as the implementation sees it. */
 type ContractBatchBuilder = (batch: never) => readonly PlannedCall[];
@@ -129,9 +129,10 @@ export class Client {
    */
   multicall<C extends Contract, const T extends readonly PlannedCall[]>(contract: C, build: (batch: BatchApi<C>) => T, options?: ClientMulticallOptions): Promise<BatchResults<T>>;
   async multicall(calls: readonly MulticallCall[] | Contract, options?: ClientMulticallOptions | ContractBatchBuilder, contractCallOptions?: ClientMulticallOptions): Promise<unknown[]> {
-    if (isContract(calls)) return contractMulticall(this, calls, options as never, contractCallOptions);
+    const contract = contractClientSide(calls);
+    if (contract !== undefined) return contract.multicall(this as never, calls as never, options as never, contractCallOptions as never) as Promise<unknown[]>;
     if (typeof options === 'function') throw new TypeError('multicall(calls, options): options must be an object; a builder function goes with a contract');
-    const batch = toMulticallBatch(calls);
+    const batch = toMulticallBatch(calls as readonly MulticallCall[]);
     const { callOptions, shape } = splitMulticallOptions(options);
     if (batch.length === 0) return [];
     if (this.multicallSupported === false) return this.callEach(batch, callOptions);
@@ -162,10 +163,11 @@ export class Client {
    */
   proxy<C extends Contract>(contract: C): ContractApi<C, CallOptions>;
   proxy<T = DynamicApi>(options: RemoteApiOptions | Contract = {}): RemoteApi<T> | ContractApi<Contract, CallOptions> {
-    if (isContract(options)) return contractProxy(this, options) as never;
+    const contract = contractClientSide(options);
+    if (contract !== undefined) return contract.proxy(this as never, options as never) as never;
     const call = (name: string, params: unknown[], callOptions: CallOptions | undefined): Promise<unknown> =>
       this.call(name, params, callOptions);
-    return createRemoteApi(call, options) as RemoteApi<T>;
+    return createRemoteApi(call, options as RemoteApiOptions) as RemoteApi<T>;
   }
 
   /** Closes the connections once calls in flight are done; later calls fail with a `NetworkError`. */
