@@ -22,7 +22,7 @@ import { Client, Fault } from 'xmlrpc-ts';
  */
 
 /** One value of each XML-RPC type (and nil, which Python's allow_none accepts). */
-const VALUES = [42, 1.5, 'héllo ✓', true, null, new Date(Date.UTC(2024, 0, 2, 3, 4, 5)), Buffer.from('bytes'), [1, 'two'], { key: 'value' }];
+const VALUES = [42, 1.5, 'héllo ✓', true, null, new Date(Date.UTC(2024, 0, 2, 3, 4, 5)), new TextEncoder().encode('bytes'), [1, 'two'], { key: 'value' }];
 
 /** Calls the Python server at `url` and prints, line by line, what it answered. */
 export async function callPython(url) {

@@ -208,18 +208,6 @@ export function errInOrder(output: Output, text: Promise<string>): void {
   else void text.then((t) => output.err(t), () => undefined);
 }
 
-/** Extra lines to print after an error's message (e.g. "try http://…"), by error. */
-const hints = new WeakMap<object, string[]>();
-
-/** Has {@link reportError} print `hint` on its own line after the error's message. */
-export function addHint(error: object, hint: string): void {
-  hints.set(error, [...(hints.get(error) ?? []), hint]);
-}
-
-function hintLines(error: unknown): string {
-  return typeof error === 'object' && error !== null ? (hints.get(error) ?? []).map((h) => h + '\n').join('') : '';
-}
-
 /**
  * Reports an error on stderr and returns the exit code. Faults print as `Fault CODE: STRING`;
  * everything else as `xmlrpc: message`, never with a stack trace.
@@ -244,7 +232,7 @@ export function reportError(error: unknown, output: Output, command: string): nu
     return ExitCode.network;
   }
   if (error instanceof NetworkError || error instanceof TimeoutError || error instanceof AbortError) {
-    output.err(`${prefix}${error.message}${causeText(error)}\n${hintLines(error)}`);
+    output.err(`${prefix}${error.message}${causeText(error)}\n`);
     return ExitCode.network;
   }
   if (error instanceof DecodeError) {

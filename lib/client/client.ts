@@ -6,7 +6,7 @@
  */
 import { traceCall } from '../core/tracing.js';
 import { encodeCall } from '../codec/encode.js';
-import { decodeResponse } from '../codec/decode.js';
+import { decodeResponse, loadFastXmlParser } from '../codec/decode.js';
 import type { DecodeOptions, EncodeOptions } from '../codec/options.js';
 import { CompressionError, gzipBody, inflateBody } from '../core/compression.js';
 import { AbortError, DecodeError, Fault, HttpError, NetworkError, OptionError, TimeoutError } from '../core/errors.js';
@@ -41,7 +41,25 @@ interface InflatedResponse {
   body: Uint8Array;
 }
 
-/** An XML-RPC client for one server URL. */
+/**
+ * An XML-RPC client for one server URL.
+ * @example
+ * ```ts
+ * import { Client } from 'xmlrpc-ts';
+ *
+ * const client = new Client('http://127.0.0.1:8000/RPC2');
+ * try {
+ *   const sum = await client.call<number>('sample.add', [2, 3]);
+ *   console.log(sum); // 5
+ *   // A typed proxy: each property is a remote method.
+ *   const api = client.proxy<{ add(a: number, b: number): number }>({ prefix: 'sample' });
+ *   console.log(await api.add(2, 3));
+ * } finally {
+ *   await client.close();
+ * }
+ * ```
+ * @group Client
+ */
 export class Client {
   /** The server URL, without credentials. */
   readonly url: string;
@@ -54,6 +72,8 @@ export class Client {
   private transportLoading: Promise<Transport> | undefined;
   private readonly encodeOptions: EncodeOptions | undefined;
   private readonly decodeOptions: DecodeOptions | undefined;
+  /** Set while the optional fast-xml-parser reader (`decode.reader`) loads; awaited before a decode. */
+  private readerLoading: Promise<void> | undefined;
   private readonly multicallFallback: boolean;
   /** Learnt from the first multicall: false once the server said it has no `system.multicall`. */
   private multicallSupported: boolean | undefined;
@@ -84,6 +104,11 @@ export class Client {
     this.transport = pickTransport(this.endpoint, this.settings, options);
     this.encodeOptions = options.encode;
     this.decodeOptions = options.decode;
+    if (options.decode?.reader === 'fast-xml-parser') {
+      this.readerLoading = loadFastXmlParser().then(() => {
+        this.readerLoading = undefined;
+      });
+    }
     this.multicallFallback = options.multicallFallback ?? true;
     this.cookies = options.cookies === true ? new CookieJar() : undefined;
     const headers: Record<string, string> = { 'content-type': 'text/xml', 'user-agent': this.settings.userAgent };
@@ -206,6 +231,7 @@ export class Client {
    */
   private async post(xml: string, options: CallOptions | undefined): Promise<InflatedResponse> {
     if (this.closed) throw new NetworkError(`The client for ${this.url} is closed`);
+    if (this.readerLoading !== undefined) await this.readerLoading;
     const signal = options?.signal;
     if (signal?.aborted === true) throw new AbortError('XML-RPC call aborted before it started', { cause: signal.reason });
     // One guard for the whole call: its deadline and the caller's signal, both seen by the transport.

@@ -15,7 +15,10 @@ import { DecodeError, Fault } from '../core/errors.js';
 import { isPlainObject, type XmlRpcValue } from '../core/values.js';
 import type { CallOptions } from './options.js';
 
-/** One call of a `Client.multicall` batch. */
+/**
+ * One call of a `Client.multicall` batch.
+ * @group Client
+ */
 export interface MulticallCall {
   /** The remote method to call; a non-empty string. */
   methodName: string;
@@ -23,10 +26,16 @@ export interface MulticallCall {
   params?: readonly unknown[];
 }
 
-/** How a server shapes its `system.multicall` results: see the module comment. */
+/**
+ * How a server shapes its `system.multicall` results: see the module comment.
+ * @group Client
+ */
 export type MulticallShape = 'conforming' | 'unwrapped';
 
-/** Options of one `Client.multicall`: the call's options and how to read the results. */
+/**
+ * Options of one `Client.multicall`: the call's options and how to read the results.
+ * @group Client
+ */
 export interface ClientMulticallOptions extends CallOptions {
   /**
    * `'auto'` (default): decided by the results (see docs/client.md). `'conforming'` or
@@ -36,13 +45,17 @@ export interface ClientMulticallOptions extends CallOptions {
   resultShape?: 'auto' | MulticallShape;
 }
 
-/** One slot of a multicall result: the call's value, its fault, or why its result could not be read. */
+/**
+ * One slot of a multicall result: the call's value, its fault, or why its result could not be read.
+ * @group Client
+ */
 export type MulticallSlot = XmlRpcValue | Fault | MulticallResultError;
 
 /**
  * A `system.multicall` result that could not be read. In a slot: that call's result only, the
  * other slots keep their values. Thrown: the answer as a whole does not line up with the calls.
  * Either way `value` holds what the server sent, so nothing it produced is lost.
+ * @group Errors
  */
 export class MulticallResultError extends DecodeError {
   /** The slot (call index) whose result this is; `undefined` when the whole answer is wrong. */

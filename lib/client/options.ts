@@ -9,7 +9,10 @@ import { OptionError } from '../core/errors.js';
 import { checkChoice, checkInteger, checkOptionNames } from '../core/options.js';
 import type { Transport } from './transport.js';
 
-/** TLS settings for `https:` URLs (the same names as Node's `tls.connect`). */
+/**
+ * TLS settings for `https:` URLs (the same names as Node's `tls.connect`).
+ * @group Client
+ */
 export type TlsOptions = Pick<
   ConnectionOptions,
   | 'ca'
@@ -25,7 +28,10 @@ export type TlsOptions = Pick<
   | 'checkServerIdentity'
 >;
 
-/** An HTTP proxy that requests go through. */
+/**
+ * An HTTP proxy that requests go through.
+ * @group Client
+ */
 export interface HttpProxyOptions {
   /** The proxy's URL, e.g. `http://proxy.example:3128`; `user:pass@` in it becomes `Proxy-Authorization`. */
   url: string;
@@ -42,7 +48,10 @@ export interface HttpProxyOptions {
   tunnel?: boolean;
 }
 
-/** The credentials a client sends with Basic authentication. */
+/**
+ * The credentials a client sends with Basic authentication.
+ * @group Client
+ */
 export interface ClientBasicAuth {
   /** The user name, sent UTF-8 encoded in the `Authorization: Basic` header. */
   username: string;
@@ -50,13 +59,22 @@ export interface ClientBasicAuth {
   password: string;
 }
 
-/** A `fetch` function: the global one, or one of the user's (a test double, a runtime's own). */
+/**
+ * A `fetch` function: the global one, or one of the user's (a test double, a runtime's own).
+ * @group Client
+ */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
 
-/** Which built-in transport to use: `'auto'` picks undici on Node and Deno, fetch elsewhere. */
+/**
+ * Which built-in transport to use: `'auto'` picks undici on Node and Deno, fetch elsewhere.
+ * @group Client
+ */
 export type TransportChoice = 'auto' | 'undici' | 'fetch';
 
-/** Options of a {@link Client}. Every one is optional. */
+/**
+ * Options of a {@link Client}. Every one is optional.
+ * @group Client
+ */
 export interface ClientOptions {
   /**
    * How requests are sent: `'auto'` (default: undici on Node and Deno, fetch in browsers, Workers,
@@ -122,7 +140,10 @@ export interface ClientOptions {
   dispatcher?: Dispatcher;
 }
 
-/** Options of one call; they add to or override the client's. */
+/**
+ * Options of one call; they add to or override the client's.
+ * @group Client
+ */
 export interface CallOptions {
   /** Cancels the call at once when aborted. */
   signal?: AbortSignal;
@@ -132,7 +153,10 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** Defaults of the options above. */
+/**
+ * Defaults of the options above.
+ * @group Client
+ */
 export const CLIENT_DEFAULTS = Object.freeze({
   /** The `User-Agent` header sent by default. */
   userAgent: 'xmlrpc-ts',

@@ -6,10 +6,16 @@
 import type { XmlRpcValue } from '../core/values.js';
 import type { CallOptions } from './options.js';
 
-/** Property names the proxy keeps for JavaScript itself; call such remote methods with `client.call`. */
+/**
+ * Property names the proxy keeps for JavaScript itself; call such remote methods with `client.call`.
+ * @group Client
+ */
 export type ReservedProxyName = 'then' | 'toJSON' | 'valueOf' | 'toString';
 
-/** One member of a {@link RemoteApi}: a method (which may have sub-methods) or a namespace. */
+/**
+ * One member of a {@link RemoteApi}: a method (which may have sub-methods) or a namespace.
+ * @group Client
+ */
 export type RemoteMember<M> = M extends (...args: infer A) => infer R
   ? ((...args: A) => Promise<Awaited<R>>) & RemoteApi<M>
   : M extends object
@@ -19,23 +25,33 @@ export type RemoteMember<M> = M extends (...args: infer A) => infer R
 /**
  * The remote form of an interface `T`: each method returns a Promise of its result; nested
  * objects are dotted namespaces (`{ calc: { add(a: number, b: number): number } }` is `calc.add`).
+ * @group Client
  */
 export type RemoteApi<T> = {
   readonly [K in keyof T & string as K extends ReservedProxyName ? never : K]: RemoteMember<T[K]>;
 };
 
-/** A method of an untyped proxy: any parameters, any result; its properties are sub-methods. */
+/**
+ * A method of an untyped proxy: any parameters, any result; its properties are sub-methods.
+ * @group Client
+ */
 export interface DynamicMethod {
   (...params: unknown[]): Promise<XmlRpcValue>;
   readonly [name: string]: DynamicMethod;
 }
 
-/** The untyped proxy: every property is a method or namespace. */
+/**
+ * The untyped proxy: every property is a method or namespace.
+ * @group Client
+ */
 export interface DynamicApi {
   readonly [name: string]: DynamicMethod;
 }
 
-/** Options of `client.proxy()`. */
+/**
+ * Options of `client.proxy()`.
+ * @group Client
+ */
 export interface RemoteApiOptions {
   /** A namespace prepended to every name, e.g. `'supervisor'` makes `api.getState()` call `supervisor.getState`. */
   prefix?: string;

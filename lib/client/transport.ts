@@ -5,7 +5,10 @@
  * `Client`, so a transport is small: the built-in undici and fetch ones, or a user's test double.
  */
 
-/** One HTTP request, ready to send: a POST of `body` to `url`. */
+/**
+ * One HTTP request, ready to send: a POST of `body` to `url`.
+ * @group Client
+ */
 export interface TransportRequest {
   /** The target URL, without credentials (`http+unix:` and `unix:` URLs as the user gave them). */
   readonly url: string;
@@ -22,7 +25,10 @@ export interface TransportRequest {
   readonly maxResponseBytes: number;
 }
 
-/** The server's answer as received: the client checks the status and inflates the body. */
+/**
+ * The server's answer as received: the client checks the status and inflates the body.
+ * @group Client
+ */
 export interface TransportResponse {
   /** The final HTTP status (1xx interim responses are skipped). */
   readonly status: number;
@@ -37,6 +43,7 @@ export interface TransportResponse {
 /**
  * What a `Client` sends requests through. `post` rejects with a `NetworkError`, `TimeoutError`
  * or `DecodeError` (size) when it can tell which; anything else it throws reaches the caller.
+ * @group Client
  */
 export interface Transport {
   /** Sends one request and resolves with the response, whatever its status. */

@@ -16,7 +16,10 @@ import { SCALAR_READERS, ScalarError, scalarKey, type BuiltinScalarReader, type 
 import { messageOf } from '../core/message.js';
 import { checkCharacters, decodeReferences, isWhitespace, normalizeNewlines, positionOf, scanDocument, xmlError, type XmlSink } from './scanner.js';
 
-/** A decoded methodCall. */
+/**
+ * A decoded methodCall.
+ * @group Codec
+ */
 export interface MethodCall {
   /** The `<methodName>` text; never empty. */
   methodName: string;
@@ -24,7 +27,10 @@ export interface MethodCall {
   params: XmlRpcValue[];
 }
 
-/** Any decoded XML-RPC message. */
+/**
+ * Any decoded XML-RPC message.
+ * @group Codec
+ */
 export type XmlRpcMessage =
   | {
       /** A `<methodCall>`. */
@@ -417,6 +423,7 @@ let fastXmlParserReader: ReturnType<typeof import('./fxp-reader.js').fastXmlPars
 /**
  * Loads the optional fast-xml-parser reader (`reader: 'fast-xml-parser'`). Call it once and
  * await it before decoding with that reader; the codec loads nothing else until then.
+ * @group Codec
  */
 export async function loadFastXmlParser(): Promise<void> {
   fastXmlParserReader ??= (await import('./fxp-reader.js')).fastXmlParserReader({
@@ -466,20 +473,44 @@ function run(xml: string | Uint8Array, options: DecodeOptions | undefined, expec
   return builder;
 }
 
-/** Decodes a `<methodCall>` document (string, or raw bytes in any declared encoding). */
+/**
+ * Decodes a `<methodCall>` document (string, or raw bytes in any declared encoding).
+ * @group Codec
+ */
 export function decodeCall(xml: string | Uint8Array, options?: DecodeOptions): MethodCall {
   const b = run(xml, options, 'call');
   return { methodName: b.methodName!, params: b.params ?? [] };
 }
 
-/** Decodes a `<methodResponse>`: returns its value, throws {@link Fault} for a fault response. */
+/**
+ * Decodes a `<methodResponse>`: returns its value, throws {@link Fault} for a fault response.
+ * @example
+ * ```ts
+ * import { decodeResponse, Fault } from 'xmlrpc-ts';
+ *
+ * const body = '<?xml version="1.0"?><methodResponse><params><param><value><int>5</int></value></param></params></methodResponse>';
+ * console.log(decodeResponse(body)); // 5
+ * try {
+ *   decodeResponse('<methodResponse><fault><value><struct>' +
+ *     '<member><name>faultCode</name><value><int>4</int></value></member>' +
+ *     '<member><name>faultString</name><value><string>Too many parameters</string></value></member>' +
+ *     '</struct></value></fault></methodResponse>');
+ * } catch (error) {
+ *   if (error instanceof Fault) console.log(error.faultCode, error.faultString); // 4 Too many parameters
+ * }
+ * ```
+ * @group Codec
+ */
 export function decodeResponse(xml: string | Uint8Array, options?: DecodeOptions): XmlRpcValue {
   const b = run(xml, options, 'response');
   if (b.params === undefined) throw toFault(b.fault);
   return b.params[0]!;
 }
 
-/** Decodes any XML-RPC message, telling calls, responses and faults apart. */
+/**
+ * Decodes any XML-RPC message, telling calls, responses and faults apart.
+ * @group Codec
+ */
 export function decodeMessage(xml: string | Uint8Array, options?: DecodeOptions): XmlRpcMessage {
   const b = run(xml, options, 'any');
   if (b.rootKind === CALL) return { kind: 'call', methodName: b.methodName!, params: b.params ?? [] };

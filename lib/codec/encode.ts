@@ -492,7 +492,17 @@ function writeParams(w: Writer, params: readonly unknown[]): void {
   w.out += '</params>';
 }
 
-/** Encodes a `<methodCall>` of `methodName` with positional `params`. */
+/**
+ * Encodes a `<methodCall>` of `methodName` with positional `params`.
+ * @example
+ * ```ts
+ * import { encodeCall } from 'xmlrpc-ts';
+ *
+ * const xml: string = encodeCall('sample.add', [2, 3]);
+ * // <?xml version="1.0"?><methodCall><methodName>sample.add</methodName><params><param><value><int>2</int></value></param>…
+ * ```
+ * @group Codec
+ */
 export function encodeCall(methodName: string, params: readonly unknown[] = [], options?: EncodeOptions): string {
   const opts = resolveEncodeOptions(options);
   if (typeof methodName !== 'string' || methodName === '') throw new EncodeError('the method name must be a non-empty string', 'methodName');
@@ -509,7 +519,10 @@ export function encodeCall(methodName: string, params: readonly unknown[] = [], 
   return finish(body, opts);
 }
 
-/** Encodes a successful `<methodResponse>` carrying one value. */
+/**
+ * Encodes a successful `<methodResponse>` carrying one value.
+ * @group Codec
+ */
 export function encodeResponse(value: unknown, options?: EncodeOptions): string {
   const opts = resolveEncodeOptions(options);
   const body = run(opts, (w) => {
@@ -520,7 +533,10 @@ export function encodeResponse(value: unknown, options?: EncodeOptions): string 
   return finish(body, opts);
 }
 
-/** Encodes a fault response. A string faultCode (not spec-conforming) is written as a string. */
+/**
+ * Encodes a fault response. A string faultCode (not spec-conforming) is written as a string.
+ * @group Codec
+ */
 export function encodeFault(fault: { faultCode: number | string; faultString: string }, options?: EncodeOptions): string {
   const opts = resolveEncodeOptions(options);
   if (typeof fault !== 'object' || fault === null) throw new EncodeError('the fault must be an object { faultCode, faultString }', 'fault');
@@ -550,7 +566,10 @@ export function encodeFault(fault: { faultCode: number | string; faultString: st
   return finish(body, opts);
 }
 
-/** Encodes one value as a `<value>…</value>` fragment (no declaration). */
+/**
+ * Encodes one value as a `<value>…</value>` fragment (no declaration).
+ * @group Codec
+ */
 export function encodeValue(value: unknown, options?: EncodeOptions): string {
   const opts = resolveEncodeOptions(options);
   const text = run(opts, (w) => w.value(value));

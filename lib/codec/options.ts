@@ -7,7 +7,10 @@ import { checkChoice, checkInteger, checkOptionNames } from '../core/options.js'
 import { OptionError } from '../core/errors.js';
 import type { XmlRpcValue } from '../core/values.js';
 
-/** Safety limits checked while a document is read. */
+/**
+ * Safety limits checked while a document is read.
+ * @group Codec
+ */
 export interface DecodeLimits {
   /** Largest document, in bytes (or characters for a string input). Default 32 MiB. */
   maxDocumentBytes: number;
@@ -23,7 +26,10 @@ export interface DecodeLimits {
   maxXmlNameLength: number;
 }
 
-/** The decoder's limits when none are given (docs/security.md lists them). */
+/**
+ * The decoder's limits when none are given (docs/security.md lists them).
+ * @group Codec
+ */
 export const DEFAULT_DECODE_LIMITS: Readonly<DecodeLimits> = Object.freeze({
   maxDocumentBytes: 32 * 1024 * 1024,
   maxDepth: 1000,
@@ -33,10 +39,16 @@ export const DEFAULT_DECODE_LIMITS: Readonly<DecodeLimits> = Object.freeze({
   maxXmlNameLength: 256,
 });
 
-/** A custom scalar reader: the element's text in, the value out (throw to reject it). */
+/**
+ * A custom scalar reader: the element's text in, the value out (throw to reject it).
+ * @group Codec
+ */
 export type ScalarReader = (text: string) => XmlRpcValue;
 
-/** How documents are read. */
+/**
+ * How documents are read.
+ * @group Codec
+ */
 export interface DecodeOptions extends Partial<DecodeLimits> {
   /**
    * `'scanner'` (default, fast) or `'fast-xml-parser'` (the independent second reader, loaded
@@ -64,7 +76,10 @@ export interface DecodeOptions extends Partial<DecodeLimits> {
   defaultEncoding?: string;
 }
 
-/** A user type that the encoder turns into an XML-RPC value (like msgpack's ExtensionCodec). */
+/**
+ * A user type that the encoder turns into an XML-RPC value (like msgpack's ExtensionCodec).
+ * @group Codec
+ */
 export interface TypeEncoder<T = unknown> {
   /** True when this encoder handles the value. */
   match(value: unknown): value is T;
@@ -72,7 +87,10 @@ export interface TypeEncoder<T = unknown> {
   encode(value: T): XmlRpcValue;
 }
 
-/** How values are written. */
+/**
+ * How values are written.
+ * @group Codec
+ */
 export interface EncodeOptions {
   /**
    * Safe integers outside int32 given as `number`: `'i8'` (default; Python, xmlrpc-c, Perl, Ruby
@@ -95,7 +113,10 @@ export interface EncodeOptions {
   types?: TypeEncoder[];
 }
 
-/** Encode options with every default filled in (the shape of {@link DEFAULT_ENCODE_OPTIONS}). */
+/**
+ * Encode options with every default filled in (the shape of {@link DEFAULT_ENCODE_OPTIONS}).
+ * @group Codec
+ */
 export interface ResolvedEncodeOptions {
   /** See {@link EncodeOptions.largeIntegers}. */
   largeIntegers: 'error' | 'i8' | 'double';
@@ -115,7 +136,10 @@ export interface ResolvedEncodeOptions {
   types: readonly TypeEncoder[];
 }
 
-/** The encoder's options when none are given. */
+/**
+ * The encoder's options when none are given.
+ * @group Codec
+ */
 export const DEFAULT_ENCODE_OPTIONS: Readonly<ResolvedEncodeOptions> = Object.freeze({
   largeIntegers: 'i8',
   allowNonFinite: false,

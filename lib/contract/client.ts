@@ -7,7 +7,10 @@ import { DecodeError, Fault } from '../core/errors.js';
 import { convertParams, PerCallOptions, PlannedCall, type BatchApi, type BatchResults, type Contract, type ContractApi, type ContractEntry } from './define.js';
 import { Breach, ContractError } from './errors.js';
 
-/** What a contract proxy needs of a client: its `call()` and `multicall()`. */
+/**
+ * What a contract proxy needs of a client: its `call()` and `multicall()`.
+ * @group Contracts
+ */
 export interface ContractCaller<O = unknown> {
   /** Calls one remote method. */
   call(methodName: string, params: readonly unknown[], options?: O): Promise<unknown>;
@@ -15,7 +18,10 @@ export interface ContractCaller<O = unknown> {
   multicall(calls: ReadonlyArray<{ methodName: string; params?: readonly unknown[] }>, options?: O): Promise<readonly unknown[]>;
 }
 
-/** Options for one call through a contract proxy, given as its last argument: `api.calc.add(1, 2, callOptions({ signal }))`. */
+/**
+ * Options for one call through a contract proxy, given as its last argument: `api.calc.add(1, 2, callOptions({ signal }))`.
+ * @group Contracts
+ */
 export function callOptions<O>(options: O): PerCallOptions<O> {
   return new PerCallOptions(options);
 }
@@ -27,6 +33,7 @@ const RESERVED = new Set(['then', 'toJSON', 'valueOf', 'toString']);
  * The typed proxy of `contract` over `caller` (a Client): `await api.calc.add(1, 2)`. Params
  * that do not fit are refused before sending, results that do not fit reject; both with a
  * {@link ContractError}.
+ * @group Contracts
  */
 export function contractProxy<C extends Contract, O>(caller: ContractCaller<O>, contract: C): ContractApi<C, O> {
   return buildTree(contract, (entry) => async (...args: unknown[]): Promise<unknown> => {
@@ -43,6 +50,7 @@ export function contractProxy<C extends Contract, O>(caller: ContractCaller<O>, 
  * A typed multicall: `build` plans calls on the batch proxy, they go in one `system.multicall`
  * (or one by one where the server has none, as the caller's multicall does), and each slot comes
  * back checked: the value, its `Fault`, or the `ContractError` of a result that broke the contract.
+ * @group Contracts
  */
 export async function contractMulticall<C extends Contract, const T extends readonly PlannedCall[], O>(
   caller: ContractCaller<O>,

@@ -12,7 +12,10 @@ import { CONTRACT_CLIENT_SIDE, type ContractClientSide } from '../core/contract-
 import { contractMulticall, contractProxy } from './client.js';
 import type { ValueOf } from './types.js';
 
-/** One signature of a method: its param types in order, and its result type. */
+/**
+ * One signature of a method: its param types in order, and its result type.
+ * @group Contracts
+ */
 export interface MethodSignatureSpec {
   /** The param types, in order. */
   readonly params: readonly ContractType[];
@@ -22,13 +25,19 @@ export interface MethodSignatureSpec {
   readonly rest?: ContractType;
 }
 
-/** A method with one signature. */
+/**
+ * A method with one signature.
+ * @group Contracts
+ */
 export interface SingleMethodSpec extends MethodSignatureSpec {
   /** Text for `system.methodHelp` and the docs page. */
   readonly help?: string;
 }
 
-/** A method with several signatures (overloads); a call takes the first that fits its params. */
+/**
+ * A method with several signatures (overloads); a call takes the first that fits its params.
+ * @group Contracts
+ */
 export interface OverloadedMethodSpec {
   /** The signatures, tried in order. */
   readonly overloads: readonly MethodSignatureSpec[];
@@ -36,10 +45,16 @@ export interface OverloadedMethodSpec {
   readonly help?: string;
 }
 
-/** How a method is declared in {@link defineContract}. */
+/**
+ * How a method is declared in {@link defineContract}.
+ * @group Contracts
+ */
 export type MethodSpec = SingleMethodSpec | OverloadedMethodSpec;
 
-/** The methods of a contract, by their full (dotted) name. */
+/**
+ * The methods of a contract, by their full (dotted) name.
+ * @group Contracts
+ */
 export type ContractMethods = Readonly<Record<string, MethodSpec>>;
 
 /** @internal A method as both sides use it. */
@@ -51,7 +66,10 @@ export interface ContractEntry {
   readonly signatures: readonly Signature[] | undefined;
 }
 
-/** A contract made by {@link defineContract}; `M` is its methods as declared. */
+/**
+ * A contract made by {@link defineContract}; `M` is its methods as declared.
+ * @group Contracts
+ */
 export class Contract<M extends ContractMethods = ContractMethods> {
   /** @internal The methods, normalized, by name. */
   readonly entries: ReadonlyMap<string, ContractEntry>;
@@ -77,7 +95,10 @@ export class Contract<M extends ContractMethods = ContractMethods> {
   }
 }
 
-/** Whether `value` is a contract (made by {@link defineContract}). */
+/**
+ * Whether `value` is a contract (made by {@link defineContract}).
+ * @group Contracts
+ */
 export function isContract(value: unknown): value is Contract {
   return value instanceof Contract;
 }
@@ -86,6 +107,29 @@ export function isContract(value: unknown): value is Contract {
  * Defines a contract: `{ 'calc.add': { params: [rpc.int, rpc.int], result: rpc.int, help: '…' } }`.
  * A method with several signatures lists them under `overloads`. Throws a `TypeError` naming a
  * bad declaration.
+ * @example
+ * ```ts
+ * import { Client, createServer, defineContract, rpc } from 'xmlrpc-ts';
+ *
+ * // Written once, used by both sides.
+ * const calc = defineContract({
+ *   'calc.add': { params: [rpc.int, rpc.int], result: rpc.int, help: 'Adds two integers.' },
+ *   'calc.scale': { params: [rpc.double, rpc.double], result: rpc.double },
+ * });
+ * // Server: params are checked and converted before the handler runs (a and b are numbers).
+ * const server = createServer().implement(calc, {
+ *   'calc.add': (a, b) => a + b,
+ *   'calc.scale': (x, factor) => x * factor,
+ * });
+ * // Client: params are encoded as declared, results checked at run time.
+ * const client = new Client('http://127.0.0.1:8000/RPC2');
+ * const api = client.proxy(calc);
+ * const sum: number = await api.calc.add(2, 3);
+ * console.log(sum, await api.calc.scale(2, 3)); // 5 6 (sent as <double>)
+ * await client.close();
+ * void server;
+ * ```
+ * @group Contracts
  */
 export function defineContract<const M extends ContractMethods>(methods: M): Contract<M> {
   if (!isPlainObject(methods)) throw new TypeError('defineContract takes an object of methods by name');
@@ -161,14 +205,23 @@ type SignaturesOf<S> = S extends { readonly overloads: readonly (infer O)[] } ? 
 type ParamsOf<P> = { -readonly [I in keyof P]: ValueOf<P[I]> };
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 
-/** The params tuple of one signature. */
+/**
+ * The params tuple of one signature.
+ * @group Contracts
+ */
 export type SignatureParams<S> = S extends MethodSignatureSpec
   ? 'rest' extends keyof S ? [...ParamsOf<S['params']>, ...Array<ValueOf<S['rest']>>] : ParamsOf<S['params']>
   : never;
-/** The result value of one signature. */
+/**
+ * The result value of one signature.
+ * @group Contracts
+ */
 export type SignatureResult<S> = S extends MethodSignatureSpec ? ValueOf<S['result']> : never;
 
-/** A server-side handler of a method: params as declared (a union over overloads), the result or its promise. */
+/**
+ * A server-side handler of a method: params as declared (a union over overloads), the result or its promise.
+ * @group Contracts
+ */
 export type MethodHandlerOf<S> = (
   ...params: SignatureParams<SignaturesOf<S>>
 ) => SignatureResult<SignaturesOf<S>> | Promise<SignatureResult<SignaturesOf<S>>>;
@@ -176,12 +229,16 @@ export type MethodHandlerOf<S> = (
 /** Names the server's own `system.*` methods answer: `implement` never asks for them. */
 type MethodsWithHandlers<M> = Exclude<keyof M & string, `system.${string}`>;
 
-/** The handlers `implement` takes: one per method of the contract (not `system.*`), by full name. */
+/**
+ * The handlers `implement` takes: one per method of the contract (not `system.*`), by full name.
+ * @group Contracts
+ */
 export type ContractHandlers<C> = C extends Contract<infer M> ? { readonly [K in MethodsWithHandlers<M>]: MethodHandlerOf<M[K]> } : never;
 
 /**
  * The per-call options marker: pass `callOptions({ timeoutMs, signal })` as the last argument
  * of a proxy method. A class of its own, so it never reads as a param nor shadows a method name.
+ * @group Contracts
  */
 export class PerCallOptions<O = unknown> {
   /** Wraps the options of one call. */
@@ -198,12 +255,18 @@ type WithOptions<G, O> = G extends MethodSignatureSpec
     : [...ParamsOf<G['params']>, options?: PerCallOptions<O>]
   : never;
 
-/** A proxy method: every overload, params as declared, an optional {@link PerCallOptions} last. */
+/**
+ * A proxy method: every overload, params as declared, an optional {@link PerCallOptions} last.
+ * @group Contracts
+ */
 export type ContractMethodOf<S, O> = UnionToIntersection<
   SignaturesOf<S> extends infer G ? (G extends unknown ? (...args: WithOptions<G, O>) => Promise<SignatureResult<G>> : never) : never
 >;
 
-/** One call planned inside a typed multicall: sent with the batch, its result checked on return. */
+/**
+ * One call planned inside a typed multicall: sent with the batch, its result checked on return.
+ * @group Contracts
+ */
 export class PlannedCall<R = unknown> {
   /** Never set: carries the result type. */
   declare readonly resultType: R;
@@ -218,7 +281,10 @@ export class PlannedCall<R = unknown> {
   ) {}
 }
 
-/** A batch proxy method: same params as the proxy's, returns the planned call. */
+/**
+ * A batch proxy method: same params as the proxy's, returns the planned call.
+ * @group Contracts
+ */
 export type PlannedMethodOf<S> = UnionToIntersection<
   SignaturesOf<S> extends infer G ? (G extends unknown ? (...args: SignatureParams<G>) => PlannedCall<SignatureResult<G>> : never) : never
 >;
@@ -230,15 +296,22 @@ type ContractTree<M, F extends 'call' | 'plan', O> = UnionToIntersection<
   { [K in keyof M & string]: Nest<K, F extends 'call' ? ContractMethodOf<M[K], O> : PlannedMethodOf<M[K]>> }[keyof M & string]
 >;
 
-/** The typed proxy of a contract: `await api.calc.add(1, 2)`; `O` is the client's call options. */
+/**
+ * The typed proxy of a contract: `await api.calc.add(1, 2)`; `O` is the client's call options.
+ * @group Contracts
+ */
 export type ContractApi<C, O = unknown> = C extends Contract<infer M> ? ContractTree<M, 'call', O> : never;
 
-/** The batch proxy given to a typed multicall's builder: `m.calc.add(1, 2)` plans that call. */
+/**
+ * The batch proxy given to a typed multicall's builder: `m.calc.add(1, 2)` plans that call.
+ * @group Contracts
+ */
 export type BatchApi<C> = C extends Contract<infer M> ? ContractTree<M, 'plan', unknown> : never;
 
 /**
  * The results of a typed multicall: per slot the value, its `Fault`, the `ContractError` of a
  * result that broke the contract, or a `DecodeError` (the client's `MulticallResultError`) for a
  * slot whose answer could not be read.
+ * @group Contracts
  */
 export type BatchResults<T extends readonly PlannedCall[]> = { -readonly [I in keyof T]: T[I] extends PlannedCall<infer R> ? R | Fault | ContractError | DecodeError : never };

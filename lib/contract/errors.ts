@@ -19,12 +19,16 @@ export class Breach {
   }
 }
 
-/** Which value broke the contract: the params of a call or its result. */
+/**
+ * Which value broke the contract: the params of a call or its result.
+ * @group Contracts
+ */
 export type ContractSide = 'params' | 'result';
 
 /**
  * A value broke a contract: `methodName`, `path` (e.g. `result.items[3].id`) and `expected`
  * say what and where; `value` is the whole decoded (or given) value.
+ * @group Errors
  */
 export class ContractError extends XmlRpcError {
   /** Always `'ERR_XMLRPC_CONTRACT'`. */

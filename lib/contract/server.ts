@@ -13,7 +13,10 @@ import { Breach, ContractError } from './errors.js';
 /** The contract methods each dispatcher implements, for the docs page (full types, struct members included). */
 const implemented = new WeakMap<XmlRpcDispatcher, Map<string, ContractEntry>>();
 
-/** What a contract declares about a method a dispatcher implements. */
+/**
+ * What a contract declares about a method a dispatcher implements.
+ * @group Contracts
+ */
 export interface ImplementedMethod {
   /** The method's signatures as declared, struct members included. */
   readonly overloads: readonly MethodSignatureSpec[];
@@ -21,7 +24,10 @@ export interface ImplementedMethod {
   readonly help: string;
 }
 
-/** What a contract declares about a method a dispatcher implements, or `undefined`. */
+/**
+ * What a contract declares about a method a dispatcher implements, or `undefined`.
+ * @group Contracts
+ */
 export function implementedMethod(dispatcher: XmlRpcDispatcher, name: string): ImplementedMethod | undefined {
   return implemented.get(dispatcher)?.get(name);
 }
@@ -29,6 +35,7 @@ export function implementedMethod(dispatcher: XmlRpcDispatcher, name: string): I
 /**
  * A method's declared signatures as a documentation page shows them, one a line, struct members
  * included: `users.get(int) → struct {id: int, name: string, email?: string}`.
+ * @group Contracts
  */
 export function describeImplementedMethod(name: string, method: ImplementedMethod): string[] {
   return method.overloads.map((o) => {
@@ -42,6 +49,7 @@ export function describeImplementedMethod(name: string, method: ImplementedMetho
  * Registers `handlers` for the methods of `contract` on `dispatcher`. Methods named `system.*`
  * are answered by the dispatcher's own system methods and take no handler. Throws a `TypeError`
  * for a missing handler or one the contract does not list.
+ * @group Contracts
  */
 export function implementContract<C extends Contract>(dispatcher: XmlRpcDispatcher, contract: C, handlers: ContractHandlers<C>): void {
   if (typeof handlers !== 'object' || handlers === null) throw new TypeError('implement takes an object of handlers by method name');

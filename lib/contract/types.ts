@@ -9,7 +9,10 @@ import type { SignatureType } from '../server/signature.js';
 import { typeNameOf } from '../server/signature.js';
 import { Breach } from './errors.js';
 
-/** The kinds of type a contract can declare. */
+/**
+ * The kinds of type a contract can declare.
+ * @group Contracts
+ */
 export type ContractTypeKind =
   | 'int' | 'i8' | 'double' | 'boolean' | 'string' | 'dateTime' | 'base64' | 'nil'
   | 'any' | 'anyStruct' | 'array' | 'struct';
@@ -17,7 +20,10 @@ export type ContractTypeKind =
 /** The phantom key that carries a type's JavaScript value type (never set at run time). */
 declare const valueType: unique symbol;
 
-/** One declared XML-RPC type; `T` is the JavaScript value a handler or caller sees. */
+/**
+ * One declared XML-RPC type; `T` is the JavaScript value a handler or caller sees.
+ * @group Contracts
+ */
 export class ContractType<T = unknown> {
   /** Never set: lets TypeScript infer `T` from the value. */
   declare readonly [valueType]: T;
@@ -46,7 +52,10 @@ export class ContractType<T = unknown> {
   }
 }
 
-/** A struct member that may be left out: `rpc.optional(rpc.string)`. */
+/**
+ * A struct member that may be left out: `rpc.optional(rpc.string)`.
+ * @group Contracts
+ */
 export class OptionalMember<T = unknown> {
   /** Wraps the member's type. */
   constructor(
@@ -55,17 +64,26 @@ export class OptionalMember<T = unknown> {
   ) {}
 }
 
-/** A struct member's declaration: a type (required) or {@link OptionalMember}. */
+/**
+ * A struct member's declaration: a type (required) or {@link OptionalMember}.
+ * @group Contracts
+ */
 export type StructMember = ContractType | OptionalMember;
 
-/** The JavaScript value type of a declared type. */
+/**
+ * The JavaScript value type of a declared type.
+ * @group Contracts
+ */
 export type ValueOf<C> = C extends ContractType<infer T> ? T : never;
 
 type RequiredKeys<M> = { [K in keyof M]: M[K] extends OptionalMember ? never : K }[keyof M];
 type OptionalKeys<M> = { [K in keyof M]: M[K] extends OptionalMember ? K : never }[keyof M];
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
-/** The JavaScript object type of a struct declared with `members`. */
+/**
+ * The JavaScript object type of a struct declared with `members`.
+ * @group Contracts
+ */
 export type StructOf<M extends Readonly<Record<string, StructMember>>> = Simplify<
   { [K in RequiredKeys<M>]: ValueOf<M[K]> } & { [K in OptionalKeys<M>]?: M[K] extends OptionalMember<infer T> ? T : never }
 >;
@@ -257,6 +275,7 @@ function optional<T>(type: ContractType<T>): OptionalMember<T> {
 /**
  * The type builders of a contract. Scalars are values (`rpc.int`), containers are functions
  * (`rpc.arrayOf(rpc.int)`, `rpc.struct({ id: rpc.int, email: rpc.optional(rpc.string) })`).
+ * @group Contracts
  */
 export const rpc = Object.freeze({
   /** `<int>`/`<i4>`: a 32-bit whole number, a JavaScript `number`. */

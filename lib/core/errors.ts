@@ -7,6 +7,7 @@
  * Where in a document something was found: 0-based offset, 1-based line and column. For bytes
  * that are invalid in their encoding (the text could not be decoded) they count bytes of the
  * input instead (UTF-16 columns count code units), and the message says so.
+ * @group Errors
  */
 export interface DocumentPosition {
   /** 0-based offset into the decoded document text, in UTF-16 code units (bytes of the input for an invalid byte). */
@@ -22,13 +23,39 @@ function shortPath(path: string): string {
   return path.length <= 160 ? path : `${path.slice(0, 60)}…(${path.length - 120} characters)…${path.slice(-60)}`;
 }
 
-/** The base of every error this package throws: switch on `code` (stable), or test `instanceof XmlRpcError`. */
+/**
+ * The base of every error this package throws: switch on `code` (stable), or test `instanceof XmlRpcError`.
+ * @group Errors
+ */
 export abstract class XmlRpcError extends Error {
   /** A stable machine-readable code, `ERR_XMLRPC_…`. */
   abstract readonly code: string;
 }
 
-/** A fault response: the remote method failed (spec §5). Sent by a server, thrown by a client. */
+/**
+ * A fault response: the remote method failed (spec §5). Sent by a server, thrown by a client.
+ * @example
+ * ```ts
+ * import { Client, createServer, Fault } from 'xmlrpc-ts';
+ *
+ * // In a handler: throw a Fault to answer with a fault response.
+ * const server = createServer().addMethod('sample.checkAge', (age: number) => {
+ *   if (age < 0) throw new Fault(4, `age must not be negative, got ${age}`);
+ *   return true;
+ * });
+ * // In a client: a fault response rejects with a Fault.
+ * const client = new Client('http://127.0.0.1:8000/RPC2');
+ * try {
+ *   await client.call('sample.checkAge', [-1]);
+ * } catch (error) {
+ *   if (error instanceof Fault) console.log(error.faultCode, error.faultString);
+ * } finally {
+ *   await client.close();
+ * }
+ * void server;
+ * ```
+ * @group Errors
+ */
 export class Fault extends XmlRpcError {
   /** Always `'ERR_XMLRPC_FAULT'`; the remote code is {@link Fault.faultCode}. */
   override readonly code = 'ERR_XMLRPC_FAULT';
@@ -44,9 +71,23 @@ export class Fault extends XmlRpcError {
     this.faultCode = faultCode;
     this.faultString = faultString;
   }
+
+  /** Python's spelling, `<Fault 7: 'seven'>`: a fault is an answer, not a crash, so no stack. */
+  override toString(): string {
+    const quoted = this.faultString.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n');
+    return `<Fault ${String(this.faultCode)}: '${quoted}'>`;
+  }
+
+  /** `console.log` and `util.inspect` (Node, Deno, Bun) show {@link Fault.toString}'s text, not a stack trace. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
 }
 
-/** Why a document could not be decoded. */
+/**
+ * Why a document could not be decoded.
+ * @group Errors
+ */
 export type DecodeErrorReason =
   /** Not well-formed XML: syntax, undefined entity, illegal character, bad bytes, encoding, empty, junk after root. */
   | 'xml'
@@ -59,7 +100,10 @@ export type DecodeErrorReason =
   /** A safety limit was reached (size, depth, count, length). */
   | 'limit';
 
-/** A document could not be decoded; `reason`, `path` and `position` say why and where. */
+/**
+ * A document could not be decoded; `reason`, `path` and `position` say why and where.
+ * @group Errors
+ */
 export class DecodeError extends XmlRpcError {
   /** Always `'ERR_XMLRPC_DECODE'`. */
   override readonly code = 'ERR_XMLRPC_DECODE';
@@ -100,7 +144,10 @@ export class DecodeError extends XmlRpcError {
   }
 }
 
-/** A value could not be encoded; `path` names it, e.g. `params[0].user.photo`. */
+/**
+ * A value could not be encoded; `path` names it, e.g. `params[0].user.photo`.
+ * @group Errors
+ */
 export class EncodeError extends XmlRpcError {
   /** Always `'ERR_XMLRPC_ENCODE'`. */
   override readonly code = 'ERR_XMLRPC_ENCODE';
@@ -118,7 +165,10 @@ export class EncodeError extends XmlRpcError {
   }
 }
 
-/** The server answered with an HTTP status other than 200, or a body that is not XML-RPC. */
+/**
+ * The server answered with an HTTP status other than 200, or a body that is not XML-RPC.
+ * @group Errors
+ */
 export class HttpError extends XmlRpcError {
   /** Always `'ERR_XMLRPC_HTTP'`. */
   override readonly code = 'ERR_XMLRPC_HTTP';
@@ -139,7 +189,10 @@ export class HttpError extends XmlRpcError {
   }
 }
 
-/** A time limit passed: `phase` says which one (connect, headers, body, call). */
+/**
+ * A time limit passed: `phase` says which one (connect, headers, body, call).
+ * @group Errors
+ */
 export class TimeoutError extends XmlRpcError {
   /** Always `'ERR_XMLRPC_TIMEOUT'`. */
   override readonly code = 'ERR_XMLRPC_TIMEOUT';
@@ -157,7 +210,10 @@ export class TimeoutError extends XmlRpcError {
   }
 }
 
-/** The call was cancelled through its `AbortSignal`. */
+/**
+ * The call was cancelled through its `AbortSignal`.
+ * @group Errors
+ */
 export class AbortError extends XmlRpcError {
   /** Always `'ERR_XMLRPC_ABORTED'`. */
   override readonly code = 'ERR_XMLRPC_ABORTED';
@@ -169,7 +225,10 @@ export class AbortError extends XmlRpcError {
   }
 }
 
-/** The connection failed (refused, reset, DNS, TLS); `cause` holds undici's or Node's error. */
+/**
+ * The connection failed (refused, reset, DNS, TLS); `cause` holds undici's or Node's error.
+ * @group Errors
+ */
 export class NetworkError extends XmlRpcError {
   /** Always `'ERR_XMLRPC_NETWORK'`. */
   override readonly code = 'ERR_XMLRPC_NETWORK';
@@ -181,7 +240,10 @@ export class NetworkError extends XmlRpcError {
   }
 }
 
-/** An option had an unknown name, a value of the wrong type, or a value out of its range. */
+/**
+ * An option had an unknown name, a value of the wrong type, or a value out of its range.
+ * @group Errors
+ */
 export class OptionError extends XmlRpcError {
   /** Always `'ERR_XMLRPC_INVALID_OPTION'`. */
   override readonly code = 'ERR_XMLRPC_INVALID_OPTION';

@@ -3,7 +3,10 @@
  * servers send and clients switch on (Python's xmlrpc.server and xmlrpc-c use the same numbers).
  */
 
-/** Interoperability fault codes (reserved range -32768 … -32000). */
+/**
+ * Interoperability fault codes (reserved range -32768 … -32000).
+ * @group Errors
+ */
 export const FaultCode = Object.freeze({
   /** Parse error: not well formed (also: a DOCTYPE, which we refuse). */
   PARSE_ERROR: -32700,
@@ -29,5 +32,8 @@ export const FaultCode = Object.freeze({
   CALL_TIMEOUT: -32000,
 });
 
-/** One of the {@link FaultCode} numbers. */
+/**
+ * One of the {@link FaultCode} numbers.
+ * @group Errors
+ */
 export type FaultCodeNumber = (typeof FaultCode)[keyof typeof FaultCode];

@@ -7,7 +7,10 @@
  * none (browsers, Workers without Node compatibility).
  */
 
-/** The context of one traced XML-RPC call, as subscribers receive it. */
+/**
+ * The context of one traced XML-RPC call, as subscribers receive it.
+ * @group Tracing
+ */
 export interface CallTraceContext {
   /** The XML-RPC method name. */
   method: string;
@@ -35,9 +38,15 @@ interface ChannelModule {
   tracingChannel(name: string): Channel;
 }
 
-/** The channel names, for subscribers: `diagnostics_channel.tracingChannel(CLIENT_CALL_CHANNEL)`. */
+/**
+ * The channel names, for subscribers: `diagnostics_channel.tracingChannel(CLIENT_CALL_CHANNEL)`.
+ * @group Tracing
+ */
 export const CLIENT_CALL_CHANNEL = 'xmlrpc-ts:client:call';
-/** See {@link CLIENT_CALL_CHANNEL}. */
+/**
+ * See {@link CLIENT_CALL_CHANNEL}.
+ * @group Tracing
+ */
 export const SERVER_CALL_CHANNEL = 'xmlrpc-ts:server:call';
 
 let channels: { client: Channel; server: Channel } | null | undefined;

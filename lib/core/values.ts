@@ -3,12 +3,18 @@
  * docs/values.md has the full table and the reasons behind each choice.
  */
 
-/** A decoded XML-RPC struct: a plain object whose keys are own data properties. */
+/**
+ * A decoded XML-RPC struct: a plain object whose keys are own data properties.
+ * @group Values
+ */
 export interface XmlRpcStruct {
   [member: string]: XmlRpcValue;
 }
 
-/** An XML-RPC array. */
+/**
+ * An XML-RPC array.
+ * @group Values
+ */
 export type XmlRpcArray = XmlRpcValue[];
 
 /**
@@ -19,6 +25,7 @@ export type XmlRpcArray = XmlRpcValue[];
  * - `Uint8Array` (so `Buffer`) is `<base64>`.
  * - arrays are `<array>`; plain objects and `Map<string, …>` are `<struct>`.
  * - {@link TypedValue} forces a type (see {@link asDouble} and friends).
+ * @group Values
  */
 export type XmlRpcValue =
   | string
@@ -34,7 +41,10 @@ export type XmlRpcValue =
   | XmlRpcStruct
   | Map<string, XmlRpcValue>;
 
-/** The names of XML-RPC scalar types that a {@link TypedValue} can force. */
+/**
+ * The names of XML-RPC scalar types that a {@link TypedValue} can force.
+ * @group Values
+ */
 export type ScalarTypeName =
   | 'int'
   | 'i8'
@@ -49,6 +59,7 @@ export type ScalarTypeName =
 /**
  * A value with its XML-RPC type fixed by the caller, e.g. a whole number that must
  * travel as `<double>`. Also what `ex:bigdecimal` decodes to (its exact decimal text).
+ * @group Values
  */
 export class TypedValue {
   /** Pairs a value with the type to write; a value that does not fit the type is refused when encoding. */
@@ -60,44 +71,74 @@ export class TypedValue {
   ) {}
 }
 
-/** Forces `<int>` (32-bit checked when encoding). */
+/**
+ * Forces `<int>` (32-bit checked when encoding).
+ * @group Values
+ */
 export function asInt(value: number): TypedValue {
   return new TypedValue('int', value);
 }
-/** Forces `<i8>` (64-bit checked when encoding), from a number or a bigint. */
+/**
+ * Forces `<i8>` (64-bit checked when encoding), from a number or a bigint.
+ * @group Values
+ */
 export function asI8(value: number | bigint): TypedValue {
   return new TypedValue('i8', value);
 }
-/** Forces `<double>`, so `asDouble(5)` is written `5.0`. */
+/**
+ * Forces `<double>`, so `asDouble(5)` is written `5.0`.
+ * @group Values
+ */
 export function asDouble(value: number): TypedValue {
   return new TypedValue('double', value);
 }
-/** Forces `<string>`. */
+/**
+ * Forces `<string>`.
+ * @group Values
+ */
 export function asString(value: string): TypedValue {
   return new TypedValue('string', value);
 }
-/** Forces `<boolean>`. */
+/**
+ * Forces `<boolean>`.
+ * @group Values
+ */
 export function asBoolean(value: boolean): TypedValue {
   return new TypedValue('boolean', value);
 }
-/** Forces `<base64>`; a string is taken as UTF-8 text to encode. */
+/**
+ * Forces `<base64>`; a string is taken as UTF-8 text to encode.
+ * @group Values
+ */
 export function asBase64(value: Uint8Array | string): TypedValue {
   return new TypedValue('base64', value);
 }
-/** Forces `<dateTime.iso8601>`. */
+/**
+ * Forces `<dateTime.iso8601>`.
+ * @group Values
+ */
 export function asDateTime(value: Date | XmlRpcDateTime): TypedValue {
   return new TypedValue('dateTime.iso8601', value);
 }
-/** `<nil/>`: the same as `null`, spelled out. */
+/**
+ * `<nil/>`: the same as `null`, spelled out.
+ * @group Values
+ */
 export function asNil(): TypedValue {
   return new TypedValue('nil', null);
 }
-/** An exact decimal, as Apache's `ex:bigdecimal`; written as `<double>` with the exact text. */
+/**
+ * An exact decimal, as Apache's `ex:bigdecimal`; written as `<double>` with the exact text.
+ * @group Values
+ */
 export function asBigDecimal(text: string): TypedValue {
   return new TypedValue('bigdecimal', text);
 }
 
-/** The fields of a date-time as written on the wire. */
+/**
+ * The fields of a date-time as written on the wire.
+ * @group Values
+ */
 export interface DateTimeFields {
   /** The year, e.g. `1998` (written as four digits). */
   year: number;
@@ -120,6 +161,7 @@ export interface DateTimeFields {
 /**
  * A lossless XML-RPC date-time: the fields as sent, naive or zoned. Decoding returns it
  * instead of `Date` with `{ dateTime: 'lossless' }`.
+ * @group Values
  */
 export class XmlRpcDateTime implements DateTimeFields {
   /** The year, e.g. `1998` (written as four digits). */

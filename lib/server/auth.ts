@@ -4,10 +4,21 @@
  * `node:` module (Web Crypto's SHA-256, a constant-time compare in plain JavaScript).
  */
 
-/** Request headers as a face has them: a node:http record (lower-case names) or a fetch `Headers`. */
-export type AuthHeaders = { get(name: string): string | null } | Readonly<Record<string, string | readonly string[] | undefined>>;
+/**
+ * Request headers as a face has them: a node:http record (lower-case names) or a fetch `Headers`.
+ * @group Server
+ */
+export type AuthHeaders =
+  | {
+      /** The header's value, or `null` when absent (fetch `Headers`). */
+      get(name: string): string | null;
+    }
+  | Readonly<Record<string, string | readonly string[] | undefined>>;
 
-/** What an `authenticate` hook needs of a request on any face (node:http `IncomingMessage` and fetch `Request` both fit). */
+/**
+ * What an `authenticate` hook needs of a request on any face (node:http `IncomingMessage` and fetch `Request` both fit).
+ * @group Server
+ */
 export interface AuthRequest {
   /** The request headers. */
   readonly headers: AuthHeaders;
@@ -16,20 +27,27 @@ export interface AuthRequest {
 /**
  * Decides whether a request may call methods: returns the user, or `false`/`null`/`undefined` to
  * refuse (401). The node:http face passes its `IncomingMessage`, the fetch handler its `Request`.
+ * @group Server
  */
 export interface AuthenticateHook<R extends AuthRequest = AuthRequest> {
   (request: R): unknown;
-  /** The `WWW-Authenticate` value sent with 401; default {@link DEFAULT_CHALLENGE}. */
+  /** The `WWW-Authenticate` value sent with 401; default `Basic realm="XML-RPC", charset="UTF-8"`. */
   challenge?: string;
 }
 
 /** The `WWW-Authenticate` value of a 401 when the hook sets none. */
 export const DEFAULT_CHALLENGE = 'Basic realm="XML-RPC", charset="UTF-8"';
 
-/** Checks a user name and password; may be async. */
+/**
+ * Checks a user name and password; may be async.
+ * @group Server
+ */
 export type PasswordCheck = (user: string, password: string, request: AuthRequest) => boolean | Promise<boolean>;
 
-/** Options of {@link basicAuth}. */
+/**
+ * Options of {@link basicAuth}.
+ * @group Server
+ */
 export interface BasicAuthOptions {
   /** The realm named in `WWW-Authenticate`. Default `"XML-RPC"`. */
   realm?: string;
@@ -38,6 +56,7 @@ export interface BasicAuthOptions {
 /**
  * An `authenticate` hook for HTTP Basic credentials, checked against a table of
  * `user → password` (compared in constant time) or a function. The call's `user` is the user name.
+ * @group Server
  */
 export function basicAuth(users: Readonly<Record<string, string>> | ReadonlyMap<string, string> | PasswordCheck, options: BasicAuthOptions = {}): AuthenticateHook {
   const realm = options.realm ?? 'XML-RPC';

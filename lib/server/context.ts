@@ -12,10 +12,16 @@
  *   {@link useCallContextStorage}.
  */
 
-/** Request headers by lower-case name, as node:http gives them. */
+/**
+ * Request headers by lower-case name, as node:http gives them.
+ * @group Server
+ */
 export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
-/** What a handler may know about the call it is serving. */
+/**
+ * What a handler may know about the call it is serving.
+ * @group Server
+ */
 export interface CallContext {
   /** The method being called (for a `system.multicall` entry, the entry's method). */
   readonly methodName: string;
@@ -31,7 +37,10 @@ export interface CallContext {
   readonly signal: AbortSignal;
 }
 
-/** What a transport (or a test) may tell {@link XmlRpcDispatcher.dispatch} about a call. */
+/**
+ * What a transport (or a test) may tell {@link XmlRpcDispatcher.dispatch} about a call.
+ * @group Server
+ */
 export interface DispatchContext {
   /** The HTTP path the call came in on; `""` when left out. */
   path?: string;
@@ -154,7 +163,10 @@ function reasonOf(signal: AbortSignal): Error {
   return reason instanceof Error ? reason : new Error(String(reason ?? 'aborted'));
 }
 
-/** Where the running call's context is kept while handlers run; node's `AsyncLocalStorage` fits. */
+/**
+ * Where the running call's context is kept while handlers run; node's `AsyncLocalStorage` fits.
+ * @group Server
+ */
 export interface CallContextStorage {
   /** Runs `fn` with `store` as the current context. */
   run<R>(store: CallContext, fn: () => R): R;
@@ -184,6 +196,7 @@ let storage: CallContextStorage = new SynchronousStorage();
 /**
  * Makes `currentCall()` read `store`, e.g. `new AsyncLocalStorage()` so the context survives
  * `await` (the node:http server does this itself). Affects calls started afterwards.
+ * @group Server
  */
 export function useCallContextStorage(store: CallContextStorage): void {
   if (typeof store?.run !== 'function' || typeof store.getStore !== 'function') {
@@ -200,6 +213,7 @@ export function runWithContext<T>(context: CallContext, fn: () => T): T {
 /**
  * The context of the XML-RPC call being served: call it inside a handler (after `await` too
  * where an async storage is installed, as on the node:http server). Throws a `TypeError` when no call is running, e.g. when a handler is called directly.
+ * @group Server
  */
 export function currentCall(): CallContext {
   const context = storage.getStore();
@@ -209,7 +223,10 @@ export function currentCall(): CallContext {
   return context;
 }
 
-/** The context of the call being served, or `undefined` outside a handler. */
+/**
+ * The context of the call being served, or `undefined` outside a handler.
+ * @group Server
+ */
 export function findCurrentCall(): CallContext | undefined {
   return storage.getStore();
 }

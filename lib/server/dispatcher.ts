@@ -4,7 +4,7 @@
  * per-call time limit. Portable: no `node:` module and no `Buffer`, here or in what it imports.
  */
 import { isTraced, traceCall } from '../core/tracing.js';
-import { decodeCall } from '../codec/decode.js';
+import { decodeCall, loadFastXmlParser } from '../codec/decode.js';
 import type { MethodCall } from '../codec/decode.js';
 import { EncodedValue, encodeFault, encodeResponse, encodeValue } from '../codec/encode.js';
 import { messageOf } from '../core/message.js';
@@ -23,7 +23,10 @@ import type { SystemMethodsOptions, SystemRegistry } from './system.js';
 import { implementContract } from '../contract/server.js';
 import type { Contract, ContractHandlers } from '../contract/define.js';
 
-/** How {@link XmlRpcDispatcher.addMethods} names and describes an object's methods. */
+/**
+ * How {@link XmlRpcDispatcher.addMethods} names and describes an object's methods.
+ * @group Server
+ */
 export interface AddMethodsOptions {
   /** Namespace: `'calc'` exposes `add` as `calc.add`. */
   prefix?: string;
@@ -33,7 +36,10 @@ export interface AddMethodsOptions {
   help?: Readonly<Record<string, string>>;
 }
 
-/** `system.multicall` settings. */
+/**
+ * `system.multicall` settings.
+ * @group Server
+ */
 export interface MulticallOptions {
   /** Most calls in one batch; a longer batch is refused as a whole. Default 1,000. */
   maxCalls?: number;
@@ -41,7 +47,10 @@ export interface MulticallOptions {
   parallel?: boolean;
 }
 
-/** Options of a dispatcher (and of a server, which is one). */
+/**
+ * Options of a dispatcher (and of a server, which is one).
+ * @group Server
+ */
 export interface DispatcherOptions {
   /** How request bodies are decoded, limits included. */
   decode?: DecodeOptions;
@@ -64,7 +73,10 @@ export interface DispatcherOptions {
   logHandlerErrors?: boolean;
 }
 
-/** The dispatcher's defaults (the server's are in `SERVER_DEFAULTS`). */
+/**
+ * The dispatcher's defaults (the server's are in `SERVER_DEFAULTS`).
+ * @group Server
+ */
 export const DISPATCHER_DEFAULTS = Object.freeze({
   /** Time limit of one call (a whole multicall batch), in ms. */
   callTimeoutMs: 60_000,
@@ -73,7 +85,12 @@ export const DISPATCHER_DEFAULTS = Object.freeze({
   /** Print non-`Fault` handler errors to stderr when there is no `onError`. */
   logHandlerErrors: true,
   /** `system.multicall` settings. */
-  multicall: Object.freeze({ maxCalls: 1000, parallel: false }),
+  multicall: Object.freeze({
+    /** Most calls one `system.multicall` may hold. */
+    maxCalls: 1000,
+    /** Run the calls of a batch concurrently instead of in order. */
+    parallel: false,
+  }),
 });
 
 /** The option names a dispatcher takes. */
@@ -114,10 +131,15 @@ interface Settings {
 /** The promises `invoke` makes: told apart from a handler's plain result without reading it (no getter or trap runs). */
 const pendingCalls = new WeakSet<Promise<unknown>>();
 
-/** The transport-free XML-RPC protocol: a method registry and `dispatch(body) → response body`. */
+/**
+ * The transport-free XML-RPC protocol: a method registry and `dispatch(body) → response body`.
+ * @group Server
+ */
 export class XmlRpcDispatcher {
   private readonly methods = new Map<string, RegisteredMethod>();
   private readonly settings: Settings;
+  /** Set while the optional fast-xml-parser reader (`decode.reader`) loads; requests wait for it. */
+  private readerLoading: Promise<void> | undefined;
   /** Multicall slots are written into the response as they are: compact, whatever `pretty` says. */
   private readonly slotEncodeOptions: EncodeOptions;
   /** How option errors name the options object. */
@@ -158,6 +180,11 @@ export class XmlRpcDispatcher {
       logHandlerErrors: options.logHandlerErrors ?? DISPATCHER_DEFAULTS.logHandlerErrors,
     };
     this.slotEncodeOptions = { ...options.encode, pretty: false };
+    if (options.decode?.reader === 'fast-xml-parser') {
+      this.readerLoading = loadFastXmlParser().then(() => {
+        this.readerLoading = undefined;
+      });
+    }
     registerSystemMethods(this.systemRegistry(options), options.system ?? true);
   }
 
@@ -256,6 +283,7 @@ export class XmlRpcDispatcher {
    * promise on the hot path), else a promise of it. Never throws or rejects.
    */
   [dispatchNow](body: Uint8Array | string, state: CallState, charset?: string): string | Promise<string> {
+    if (this.readerLoading !== undefined) return this.readerLoading.then(() => this[dispatchNow](body, state, charset));
     let call: MethodCall;
     try {
       // The request's charset is the document's external encoding information (RFC 7303).

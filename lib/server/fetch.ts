@@ -4,7 +4,7 @@
  * export or a framework built on Web requests. It applies the node:http face's limits, statuses
  * and fault codes, and imports no `node:` module, so it runs where only Web APIs exist.
  */
-import { CompressionError, gzipBody, inflateBody, isSupportedCoding } from '../core/compression.js';
+import { concatBytes, gzipBody } from '../core/compression.js';
 import { HttpError, OptionError } from '../core/errors.js';
 import { quoteExcerpt } from '../core/message.js';
 import { checkInteger, checkOptionNames } from '../core/options.js';
@@ -14,12 +14,15 @@ import type { XmlRpcDispatcher } from './dispatcher.js';
 import { DOCS_PAGE_HEADERS, checkDocsPageOptions, docsPageInfo, renderDocsPage, wantsDocsPage } from './docs/render.js';
 import type { DocsPageOptions } from './docs/render.js';
 // Portable helpers of the node:http face (no node: import at run time): one home for each rule.
-import { acceptsGzip, contentTypeCharset } from './node/headers.js';
-import { Refusal } from './node/refusal.js';
+import { acceptsGzip, contentCoding, contentTypeCharset, inflateRequestBody } from './http-rules.js';
+import { Refusal } from './refusal.js';
 import { CROSS_SITE_OPTION_NAMES, checkCrossSite, createCrossSitePolicy } from './policy.js';
 import type { CrossSiteOptions, CrossSitePolicy } from './policy.js';
 
-/** Options of {@link createFetchHandler}; see {@link FETCH_HANDLER_DEFAULTS} for the defaults. */
+/**
+ * Options of {@link createFetchHandler}; see {@link FETCH_HANDLER_DEFAULTS} for the defaults.
+ * @group Server
+ */
 export interface FetchHandlerOptions extends CrossSiteOptions {
   /**
    * Paths the handler answers on; others get 404. Default `'any'`: the runtime or framework
@@ -51,7 +54,10 @@ export interface FetchHandlerOptions extends CrossSiteOptions {
   onError?: (error: Error) => void;
 }
 
-/** The defaults of {@link FetchHandlerOptions}: the node:http face's, except `paths` (a test keeps them equal). */
+/**
+ * The defaults of {@link FetchHandlerOptions}: the node:http face's, except `paths` (a test keeps them equal).
+ * @group Server
+ */
 export const FETCH_HANDLER_DEFAULTS = Object.freeze({
   /** Every path: the runtime or framework routes. */
   paths: 'any' as const,
@@ -69,7 +75,10 @@ export const FETCH_HANDLER_DEFAULTS = Object.freeze({
   listeningOnLoopback: false as const,
 });
 
-/** A Web request handler: what `Deno.serve`, `Bun.serve` and a Worker's `fetch` take. */
+/**
+ * A Web request handler: what `Deno.serve`, `Bun.serve` and a Worker's `fetch` take.
+ * @group Server
+ */
 export type FetchHandler = (request: Request) => Promise<Response>;
 
 const OWNER = 'createFetchHandler options';
@@ -93,6 +102,16 @@ interface Settings {
 /**
  * Serves `dispatcher` to Web `Request`s: POST calls with the node:http face's limits, statuses
  * and gzip; GET with `Accept: text/html` gets the documentation page when `docsPage` is on.
+ * @example
+ * ```ts
+ * import { XmlRpcDispatcher, createFetchHandler } from 'xmlrpc-ts/server';
+ *
+ * const dispatcher = new XmlRpcDispatcher().addMethod('calc.add', (a: number, b: number) => a + b);
+ * const handler: (request: Request) => Promise<Response> = createFetchHandler(dispatcher, { maxBodyBytes: 1_000_000 });
+ * // Deno.serve(handler), Bun.serve({ fetch: handler }), or a Worker:
+ * export default { fetch: (request: Request) => handler(request) };
+ * ```
+ * @group Server
  */
 export function createFetchHandler(dispatcher: XmlRpcDispatcher, options: FetchHandlerOptions = {}): FetchHandler {
   if (dispatcher === null || typeof dispatcher !== 'object' || typeof dispatcher.dispatch !== 'function') {
@@ -177,17 +196,14 @@ async function answer(dispatcher: XmlRpcDispatcher, settings: Settings, request:
     const page = await renderDocsPage(docsPageInfo(dispatcher, settings.docsPage, path));
     return new Response(request.method === 'HEAD' ? null : page, { status: 200, headers: { ...DOCS_PAGE_HEADERS, ...answering.headers } });
   }
-  const coding = request.headers.get('content-encoding') ?? '';
-  if (!isSupportedCoding(coding)) {
-    throw new Refusal(415, `unsupported Content-Encoding ${quoteExcerpt(coding)}: use gzip, deflate or none`, { 'Accept-Encoding': 'gzip, deflate' });
-  }
+  const coding = contentCoding(request.headers.get('content-encoding') ?? undefined);
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > settings.maxBodyBytes) {
     throw new Refusal(413, `request body of ${declared} bytes is over the limit of ${settings.maxBodyBytes}`);
   }
   const user = await authenticate(settings, request);
   const raw = await readBody(request, settings.maxBodyBytes, settings.bodyTimeoutMs);
-  const body = await inflate(raw, coding, settings.maxInflatedBytes);
+  const body = coding === 'identity' ? raw : await inflateRequestBody(raw, coding, settings.maxInflatedBytes);
   const charset = contentTypeCharset(request.headers.get('content-type') ?? undefined);
   const xml = await dispatcher.dispatch(body, { path, headers: headerRecord(request.headers), user, signal: request.signal, charset });
   return xmlResponse(xml, request, settings.gzipThresholdBytes, answering.headers);
@@ -257,26 +273,7 @@ async function readBody(request: Request, maxBytes: number, timeoutMs: number): 
   } finally {
     clearTimeout(timer);
   }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return body;
-}
-
-/** Inflates a gzip/deflate body within `maxBytes`; 413 over it, 400 for bad data. */
-async function inflate(raw: Uint8Array, coding: string, maxBytes: number): Promise<Uint8Array> {
-  if (coding === '' || coding.trim().toLowerCase() === 'identity') return raw;
-  try {
-    return await inflateBody(raw, coding, maxBytes);
-  } catch (error) {
-    if (!(error instanceof CompressionError)) throw error;
-    if (error.reason === 'limit') throw new Refusal(413, `request body is over the limit of ${maxBytes} bytes once decompressed`);
-    throw new Refusal(400, `request body is not valid ${error.coding} data`);
-  }
+  return concatBytes(chunks, size);
 }
 
 async function xmlResponse(xml: string, request: Request, gzipThresholdBytes: number, extra: Readonly<Record<string, string>>): Promise<Response> {

@@ -15,7 +15,10 @@ import { OptionError } from '../core/errors.js';
 import { quoteExcerpt } from '../core/message.js';
 import { checkOptionNames } from '../core/options.js';
 
-/** The options of the cross-site policy (server options of the same names). */
+/**
+ * The options of the cross-site policy (server options of the same names).
+ * @group Server
+ */
 export interface CrossSiteOptions {
   /**
    * Origins (`https://app.example`, `http://localhost:5173`, `null`) whose browser pages may call
@@ -33,7 +36,10 @@ export interface CrossSiteOptions {
 /** The names {@link createCrossSitePolicy} takes. */
 export const CROSS_SITE_OPTION_NAMES: readonly string[] = Object.freeze(['allowedOrigins', 'allowedHosts']);
 
-/** A checked, normalized cross-site policy; made once by {@link createCrossSitePolicy}. */
+/**
+ * A checked, normalized cross-site policy; made once by {@link createCrossSitePolicy}.
+ * @group Server
+ */
 export interface CrossSitePolicy {
   /** Lower-cased origins, or `'*'`. */
   readonly allowedOrigins: ReadonlySet<string> | '*';
@@ -41,7 +47,10 @@ export interface CrossSitePolicy {
   readonly allowedHosts: ReadonlySet<string> | '*';
 }
 
-/** What the policy needs to know about a request: header values as received (`undefined` when absent). */
+/**
+ * What the policy needs to know about a request: header values as received (`undefined` when absent).
+ * @group Server
+ */
 export interface CrossSiteRequest {
   /** The HTTP method, e.g. `POST`. */
   method: string;
@@ -64,11 +73,33 @@ export interface CrossSiteRequest {
 /**
  * The policy's answer. `pass`: go on, adding `headers` to the response; `preflight`: answer now
  * with `status` (204) and `headers`; `refuse`: answer now with `status` (403) and `reason`.
+ * @group Server
  */
 export type CrossSiteVerdict =
-  | { readonly action: 'pass'; readonly headers: Readonly<Record<string, string>> }
-  | { readonly action: 'preflight'; readonly status: 204; readonly headers: Readonly<Record<string, string>> }
-  | { readonly action: 'refuse'; readonly status: 403; readonly reason: string; readonly headers: Readonly<Record<string, string>> };
+  | {
+      /** Go on with the request. */
+      readonly action: 'pass';
+      /** CORS headers to add to the answer. */
+      readonly headers: Readonly<Record<string, string>>;
+    }
+  | {
+      /** A CORS preflight: answer it now. */
+      readonly action: 'preflight';
+      /** The status to answer with. */
+      readonly status: 204;
+      /** The preflight's CORS headers. */
+      readonly headers: Readonly<Record<string, string>>;
+    }
+  | {
+      /** Refuse the request now. */
+      readonly action: 'refuse';
+      /** The status to answer with. */
+      readonly status: 403;
+      /** Why, for the answer's body. */
+      readonly reason: string;
+      /** Headers to send with the refusal. */
+      readonly headers: Readonly<Record<string, string>>;
+    };
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 const PASS: CrossSiteVerdict = Object.freeze({ action: 'pass', headers: NO_HEADERS });
@@ -79,7 +110,10 @@ const HEADER_TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/;
 const MAX_PREFLIGHT_HEADERS = 32;
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443' };
 
-/** Checks the options once and returns the policy {@link checkCrossSite} applies. Throws `OptionError`. */
+/**
+ * Checks the options once and returns the policy {@link checkCrossSite} applies. Throws `OptionError`.
+ * @group Server
+ */
 export function createCrossSitePolicy(options: CrossSiteOptions = {}): CrossSitePolicy {
   checkOptionNames('cross-site options', options, CROSS_SITE_OPTION_NAMES);
   return Object.freeze({
@@ -148,7 +182,10 @@ export function parseHost(host: string): { name: string; port: string | undefine
   return { name, port: rest === '' ? undefined : rest.slice(1) };
 }
 
-/** Whether an IP address (as a socket reports it) is a loopback one: 127.0.0.0/8 or ::1. */
+/**
+ * Whether an IP address (as a socket reports it) is a loopback one: 127.0.0.0/8 or ::1.
+ * @group Server
+ */
 export function isLoopbackAddress(address: string | undefined): boolean {
   if (address === undefined) return false;
   if (address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1') return true;
@@ -176,7 +213,10 @@ function isLoopbackName(name: string): boolean {
   return name === 'localhost' || name.endsWith('.localhost') || isLoopbackAddress(name);
 }
 
-/** The policy's verdict on one request; see {@link CrossSiteVerdict}. Never throws. */
+/**
+ * The policy's verdict on one request; see {@link CrossSiteVerdict}. Never throws.
+ * @group Server
+ */
 export function checkCrossSite(request: CrossSiteRequest, policy: CrossSitePolicy): CrossSiteVerdict {
   // The common case, a program calling a loopback server by address: no parsing.
   if (request.origin === undefined && request.secFetchSite === undefined && (!request.listeningOnLoopback || request.host === undefined || isPlainLoopbackHost(request.host))) {

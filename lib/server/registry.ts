@@ -10,10 +10,14 @@ import type { Signature } from './signature.js';
  * A method implementation: called with the call's params positionally, and with `this` bound to
  * the call's {@link CallContext} (for `function` handlers; arrow functions use `currentCall()`);
  * may return a promise. `undefined` is answered as `<nil/>`. Throw a `Fault` to send a fault of your choice.
+ * @group Server
  */
 export type MethodHandler = (this: CallContext, ...params: never[]) => unknown;
 
-/** What may be declared about a method when it is registered. */
+/**
+ * What may be declared about a method when it is registered.
+ * @group Server
+ */
 export interface MethodOptions {
   /** One signature (`['int', 'int', 'int']`: return type first) or several; params are checked against them. */
   signature?: Signature | readonly Signature[];
@@ -21,7 +25,10 @@ export interface MethodOptions {
   help?: string;
 }
 
-/** A registered method, as introspection reports it. */
+/**
+ * A registered method, as introspection reports it.
+ * @group Server
+ */
 export interface MethodInfo {
   /** The method's name as registered, e.g. `calc.add`. */
   readonly name: string;
@@ -31,7 +38,10 @@ export interface MethodInfo {
   readonly help: string;
 }
 
-/** A method registry: what introspection and `system.*` registration need. */
+/**
+ * A method registry: what introspection and `system.*` registration need.
+ * @group Server
+ */
 export interface MethodRegistry {
   /** Registers (or replaces) a method. */
   addMethod(name: string, handler: MethodHandler, options?: MethodOptions): unknown;

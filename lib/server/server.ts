@@ -15,22 +15,37 @@ import { HttpLayer } from './node/listener.js';
 import { HTTP_DEFAULTS, HTTP_OPTION_NAMES, resolveHttpSettings } from './node/options.js';
 import type { HttpOptions } from './node/options.js';
 
-/** Everything a server can be given: dispatcher options, HTTP options and TLS. */
+/**
+ * Everything a server can be given: dispatcher options, HTTP options and TLS.
+ * @group Server
+ */
 export interface ServerOptions extends DispatcherOptions, HttpOptions {
   /** Serve HTTPS from `listen()` with these `node:https` options (key, cert, …). */
   tls?: TlsServerOptions;
 }
 
-/** Every default of a server: the dispatcher's and the HTTP face's (sizes in bytes, durations in ms). */
+/**
+ * Every default of a server: the dispatcher's and the HTTP face's (sizes in bytes, durations in ms).
+ * @group Server
+ */
 export const SERVER_DEFAULTS = Object.freeze({ ...DISPATCHER_DEFAULTS, ...HTTP_DEFAULTS });
 
-/** The option names a server takes; any other is refused with `OptionError`. */
+/**
+ * The option names a server takes; any other is refused with `OptionError`.
+ * @group Server
+ */
 export const SERVER_OPTION_NAMES: readonly string[] = Object.freeze([...DISPATCHER_OPTION_NAMES, ...HTTP_OPTION_NAMES, 'tls']);
 
-/** A `node:http` request listener. */
+/**
+ * A `node:http` request listener.
+ * @group Server
+ */
 export type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
 
-/** An XML-RPC server: register methods, then `listen()` or mount `handler` in any node:http server. */
+/**
+ * An XML-RPC server: register methods, then `listen()` or mount `handler` in any node:http server.
+ * @group Server
+ */
 export class XmlRpcServer extends XmlRpcDispatcher {
   protected static override readonly optionOwner: string = 'Server options';
   protected static override readonly optionNames: readonly string[] = SERVER_OPTION_NAMES;
@@ -196,7 +211,23 @@ function checkPath(path: string): string {
   return path;
 }
 
-/** Makes an {@link XmlRpcServer}. */
+/**
+ * Makes an {@link XmlRpcServer}.
+ * @example
+ * ```ts
+ * import { createServer, Fault } from 'xmlrpc-ts';
+ *
+ * const server = createServer();
+ * server.addMethod('sample.add', (a: number, b: number) => a + b);
+ * server.addMethod('sample.divide', (a: number, b: number) => {
+ *   if (b === 0) throw new Fault(4, 'division by zero');
+ *   return a / b;
+ * });
+ * const { port } = await server.listen(8000, '127.0.0.1');
+ * console.log(`serving on http://127.0.0.1:${port}/RPC2`);
+ * ```
+ * @group Server
+ */
 export function createServer(options?: ServerOptions): XmlRpcServer {
   return new XmlRpcServer(options);
 }

@@ -4,7 +4,10 @@
  */
 import { TypedValue, XmlRpcDateTime, isPlainObject } from '../core/values.js';
 
-/** A type name a signature may use. */
+/**
+ * A type name a signature may use.
+ * @group Server
+ */
 export type SignatureType =
   | 'int'
   | 'i4'
@@ -18,7 +21,10 @@ export type SignatureType =
   | 'array'
   | 'nil';
 
-/** One signature: the return type, then the parameter types in order. */
+/**
+ * One signature: the return type, then the parameter types in order.
+ * @group Server
+ */
 export type Signature = readonly SignatureType[];
 
 // One row per type: does a decoded parameter value fit it?

@@ -13,7 +13,10 @@ import { stateOf } from './context.js';
 import { asFault, methodLabel, toXmlSafeText } from './faults.js';
 import type { MethodInfo, MethodRegistry } from './registry.js';
 
-/** Which `system.*` methods a dispatcher registers; each defaults to true. */
+/**
+ * Which `system.*` methods a dispatcher registers; each defaults to true.
+ * @group Server
+ */
 export interface SystemMethodsOptions {
   /** Register `system.listMethods`: the names of all methods. */
   listMethods?: boolean;

@@ -134,9 +134,9 @@ describe('the tarball', () => {
     }
     // Whatever package.json points at must be in it.
     const targets = [PKG.main, PKG.types, ...Object.values(PKG.bin)];
-    for (const condition of Object.values(PKG.exports)) {
-      targets.push(...(typeof condition === 'string' ? [condition] : Object.values(condition)));
-    }
+    // Conditions nest (`"workerd": { "types": …, "default": … }`): every string leaf is a target.
+    const leaves = (entry) => (typeof entry === 'string' ? [entry] : Object.values(entry).flatMap(leaves));
+    targets.push(...leaves(PKG.exports));
     for (const target of targets) assert.ok(have.has(posix.normalize(target)), `package.json points at ${target}, which is not in the tarball`);
 
     const docs = readdirMarkdown(join(ROOT, 'docs'));

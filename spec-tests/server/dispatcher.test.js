@@ -60,7 +60,7 @@ describe('methods are called with their params positionally', () => {
     const server = createServer();
     server.addMethod('echo', (...args) => args);
     const date = new Date(Date.UTC(1998, 6, 17, 14, 8, 55));
-    const params = ['s', 42, 1.5, true, null, 2n ** 40n, date, Buffer.from([0, 1, 255]), [1, ['x']], { a: { b: 'c' } }];
+    const params = ['s', 42, 1.5, true, null, 2n ** 40n, date, new Uint8Array([0, 1, 255]), [1, ['x']], { a: { b: 'c' } }];
     const message = await run(server, 'echo', params);
     assert.equal(message.kind, 'response');
     assert.deepEqual(message.value, params);
@@ -221,7 +221,7 @@ describe('faults use the interoperability codes', () => {
 
   test('a return value that cannot be encoded is -32603 and says where', async () => {
     const d = createServer();
-    d.addMethod('big', () => ({ rows: [{ id: 1 }, { id: 2 ** 40 }] }));
+    d.addMethod('big', () => ({ rows: [{ id: 1 }, { id: NaN }] })); // NaN: refused unless allowNonFinite
     d.addMethod('fn', () => [() => 1]);
     assertFault(await run(d, 'big'), FaultCode.INTERNAL_ERROR, /'big' cannot be encoded: .* at result\.rows\[1\]\.id$/);
     assertFault(await run(d, 'fn'), -32603, /at result\[0\]$/);
@@ -270,7 +270,7 @@ describe('faults use the interoperability codes', () => {
       d.addMethod('proxy', () => new Proxy({}, { ownKeys: throwing('SECRET-proxy') }));
       d.addMethod('thenGetter', () => withGetter({}, 'then', 'SECRET-then'));
       d.addMethod('asyncGetter', async () => [withGetter({}, 'bad', 'SECRET-async')]);
-      d.addMethod('big', () => ({ rows: [{ id: 2 ** 40 }] }));
+      d.addMethod('big', () => ({ rows: [{ id: NaN }] }));
       return { d, seen };
     }
     const names = ['getter', 'proxy', 'thenGetter', 'asyncGetter'];
@@ -302,7 +302,7 @@ describe('faults use the interoperability codes', () => {
 
     test("the codec's own reasons and paths stay", async () => {
       const { d } = readingThrows(false);
-      assertFault(await run(d, 'big'), -32603, /'big' cannot be encoded: .*int.* at result\.rows\[0\]\.id$/);
+      assertFault(await run(d, 'big'), -32603, /'big' cannot be encoded: NaN cannot be sent.* at result\.rows\[0\]\.id$/);
     });
 
     test('by default the message goes out, for a throwing `then` getter too (not an internal error)', async () => {
@@ -374,7 +374,7 @@ describe('onError sees every error', () => {
     server.addMethod('fault', () => {
       throw new Fault(3, 'f');
     });
-    server.addMethod('big', () => 2 ** 40);
+    server.addMethod('big', () => NaN);
     await server.dispatch('<bad');
     await run(server, 'nope');
     await run(server, 'boom');
@@ -489,9 +489,12 @@ describe('codec options apply to requests and responses', () => {
     assertFault(await run(server, 'echo', [[[[1]]]]), -32602, /depth|deep/i);
   });
 
-  test('encode options: largeIntegers i8', async () => {
-    const server = createServer({ encode: { largeIntegers: 'i8' } });
+  test('encode options: largeIntegers (i8 by default, error on request)', async () => {
+    const server = createServer();
     server.addMethod('big', () => 2 ** 40);
     assert.deepEqual(await run(server, 'big'), { kind: 'response', value: 2n ** 40n });
+    const strict = createServer({ encode: { largeIntegers: 'error' } });
+    strict.addMethod('big', () => 2 ** 40);
+    assertFault(await run(strict, 'big'), FaultCode.INTERNAL_ERROR, /int32/);
   });
 });

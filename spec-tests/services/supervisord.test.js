@@ -136,14 +136,19 @@ describe('a real supervisord', { skip }, () => {
       assert.doesNotMatch(r.stderr, /no introspection/);
     });
 
-    it('xmlrpc codegen types every method from the flat signatures', async () => {
+    it('xmlrpc codegen types every method from the flat signatures (a contract, and --interface)', async () => {
       const r = await xmlrpc(['codegen', unixUrl, '--name', 'Supervisor']);
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /^export interface Supervisor \{$/m);
-      assert.match(r.stdout, /^ {4}startProcess\(arg1: string, arg2: boolean\): boolean;$/m);
-      assert.match(r.stdout, /^ {4}getAllProcessInfo\(\): XmlRpcValue\[\];$/m);
-      assert.match(r.stdout, /^ {4}getState\(\): XmlRpcStruct;$/m);
-      assert.doesNotMatch(r.stdout, /\.\.\.params/, 'every method has its signature');
+      assert.match(r.stdout, /^export const Supervisor = defineContract\(\{$/m);
+      assert.match(r.stdout, /^ {2}"supervisor\.startProcess": \{\n {4}params: \[rpc\.string, rpc\.boolean\],\n {4}result: rpc\.boolean,$/m);
+      assert.match(r.stdout, /^ {2}"supervisor\.getState": \{\n {4}params: \[\],\n {4}result: rpc\.anyStruct,$/m);
+      const bare = await xmlrpc(['codegen', unixUrl, '--name', 'Supervisor', '--interface']);
+      assert.equal(bare.code, 0, bare.stderr);
+      assert.match(bare.stdout, /^export interface Supervisor \{$/m);
+      assert.match(bare.stdout, /^ {4}startProcess\(arg1: string, arg2: boolean\): boolean;$/m);
+      assert.match(bare.stdout, /^ {4}getAllProcessInfo\(\): XmlRpcValue\[\];$/m);
+      assert.match(bare.stdout, /^ {4}getState\(\): XmlRpcStruct;$/m);
+      assert.doesNotMatch(bare.stdout, /\.\.\.params/, 'every method has its signature');
     });
   });
 });

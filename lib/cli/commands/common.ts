@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client, type ClientOptions } from '../../client/index.js';
 import type { DecodeOptions } from '../../codec/index.js';
-import { NetworkError, OptionError } from '../../core/errors.js';
+import { OptionError } from '../../core/errors.js';
 import { optionValue, UsageError, type CommandLine, type OptionSpec } from '../flags.js';
 import { readReceivedDouble } from '../lexical.js';
-import { addHint, errInOrder, type Output } from '../output.js';
+import { errInOrder, type Output } from '../output.js';
 import { formatFailure, formatRequest, formatResponse, WireTap } from '../trace.js';
 
 /** What a command runs with. */

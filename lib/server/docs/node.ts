@@ -20,6 +20,7 @@ function requestPath(request: IncomingMessage): string {
  * (see {@link wantsDocsPage}) or there is no dispatcher. It decides at once and writes the page
  * when it is rendered (the first render loads the HTML builder). Routing and authentication are
  * the caller's: pass the dispatcher that serves the request's path.
+ * @group Server
  */
 export function docsPageHandler(
   request: IncomingMessage,

@@ -13,7 +13,10 @@ import type { Signature } from '../signature.js';
 import { describeImplementedMethod, implementedMethod } from '../../contract/server.js';
 import { PAGE_SCRIPT_HASH, PAGE_STYLE_HASH } from './page-hashes.js';
 
-/** What the page says about the server; everything else comes from the dispatcher. */
+/**
+ * What the page says about the server; everything else comes from the dispatcher.
+ * @group Server
+ */
 export interface DocsPageOptions {
   /** The page's heading and `<title>`. Default `"XML-RPC API"`. */
   title?: string;
@@ -21,7 +24,10 @@ export interface DocsPageOptions {
   description?: string;
 }
 
-/** One method as the page shows it. */
+/**
+ * One method as the page shows it.
+ * @group Server
+ */
 export interface DocsPageMethod {
   /** The method's name, as clients call it. */
   readonly name: string;
@@ -33,7 +39,10 @@ export interface DocsPageMethod {
   readonly declared?: readonly string[] | undefined;
 }
 
-/** Everything {@link renderDocsPage} shows. */
+/**
+ * Everything {@link renderDocsPage} shows.
+ * @group Server
+ */
 export interface DocsPageInfo {
   /** The heading and `<title>`. */
   readonly title: string;
@@ -48,6 +57,7 @@ export interface DocsPageInfo {
 /**
  * The Content-Security-Policy the page is sent with: nothing may load or run but its own inline
  * style and script (by hash), and calls may go to its own origin only.
+ * @group Server
  */
 export const DOCS_PAGE_CSP = [
   "default-src 'none'",
@@ -60,7 +70,10 @@ export const DOCS_PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** The response headers of the page (every face adds `Content-Length`). */
+/**
+ * The response headers of the page (every face adds `Content-Length`).
+ * @group Server
+ */
 export const DOCS_PAGE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'Content-Type': 'text/html; charset=utf-8',
   'Content-Security-Policy': DOCS_PAGE_CSP,
@@ -151,6 +164,7 @@ function grouped(methods: readonly DocsPageMethod[]): { own: Placed[]; system: P
 /**
  * Renders the whole page (a complete HTML document) for these methods. Asynchronous because the
  * HTML builder and the page's script are loaded on the first call.
+ * @group Server
  */
 export async function renderDocsPage(info: DocsPageInfo): Promise<string> {
   const [{ create }, { PAGE_SCRIPT, PAGE_STYLE }] = await loadRenderer();
@@ -287,6 +301,7 @@ function renderMethod(group: Builder, { method, id, index }: Placed): void {
  * The page data of a dispatcher: its methods with signatures and help, the service's own first
  * (in `listMethods()` order), then the `system.*` ones. `path` is the endpoint's path as the
  * browser sees it (under a framework's mount point, the full path).
+ * @group Server
  */
 export function docsPageInfo(dispatcher: XmlRpcDispatcher, options: DocsPageOptions = {}, path?: string): DocsPageInfo {
   const methods: DocsPageMethod[] = [];
@@ -319,7 +334,10 @@ export function checkDocsPageOptions(options: unknown): DocsPageOptions {
   return checked;
 }
 
-/** The parts of a request {@link wantsDocsPage} reads (a node:http `IncomingMessage` has them). */
+/**
+ * The parts of a request {@link wantsDocsPage} reads (a node:http `IncomingMessage` has them).
+ * @group Server
+ */
 export interface DocsPageRequest {
   /** The HTTP method. */
   readonly method?: string | undefined;
@@ -335,6 +353,7 @@ export interface DocsPageRequest {
  * `text/html` (or `application/xhtml+xml`) with a non-zero quality. A wildcard alone (curl's
  * default) does not count, so programs keep getting XML-RPC's answers. A fetch handler passes
  * `{ method: request.method, headers: { accept: request.headers.get('accept') ?? undefined } }`.
+ * @group Server
  */
 export function wantsDocsPage(request: DocsPageRequest): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;

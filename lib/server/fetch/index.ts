@@ -21,3 +21,7 @@ export type { CallContext, CallContextStorage, DispatchContext, RequestHeaders }
 export { FaultCode } from '../../core/fault-codes.js';
 export type { FaultCodeNumber } from '../../core/fault-codes.js';
 export type { Signature, SignatureType } from '../signature.js';
+// What handlers throw and return, so that `xmlrpc-ts/server` alone is enough to write a service.
+export { AbortError, DecodeError, EncodeError, Fault, HttpError, NetworkError, OptionError, TimeoutError, XmlRpcError } from '../../core/errors.js';
+export { TypedValue, XmlRpcDateTime, asBase64, asBigDecimal, asBoolean, asDateTime, asDouble, asI8, asInt, asNil, asString } from '../../core/values.js';
+export type { XmlRpcArray, XmlRpcStruct, XmlRpcValue } from '../../core/values.js';

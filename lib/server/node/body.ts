@@ -1,8 +1,7 @@
 /** Reading a request body within its size and time limits, and inflating it (lib/core/compression.ts). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CompressionError, inflateBody } from '../../core/compression.js';
 import type { DeadlineSweeper } from './deadlines.js';
-import { Refusal } from './refusal.js';
+import { Refusal } from '../refusal.js';
 
 /** What {@link readBody} needs besides the request. */
 export interface BodyLimits {
@@ -68,14 +67,3 @@ export function readBody(request: IncomingMessage, response: ServerResponse, lim
   request.on('close', onAborted);
 }
 
-/** Inflates a gzip or deflate body within `maxInflatedBytes`; a `Refusal` (413 or 400) when it cannot. */
-export async function inflateRequestBody(raw: Uint8Array, coding: 'gzip' | 'deflate', maxInflatedBytes: number): Promise<Uint8Array> {
-  try {
-    return await inflateBody(raw, coding, maxInflatedBytes);
-  } catch (error) {
-    if (error instanceof CompressionError && error.reason === 'limit') {
-      throw new Refusal(413, `request body is over the limit of ${maxInflatedBytes} bytes once decompressed`);
-    }
-    throw new Refusal(400, `request body is not valid ${coding} data`);
-  }
-}

@@ -11,12 +11,13 @@ import { dispatchNow } from '../dispatcher.js';
 import type { XmlRpcDispatcher } from '../dispatcher.js';
 import { docsPageHandler, wantsDocsPage } from '../docs-page.js';
 import { checkCrossSite, isLoopbackAddress } from '../policy.js';
-import { inflateRequestBody, readBody } from './body.js';
+import { readBody } from './body.js';
 import { CallGate } from './call-gate.js';
 import { DeadlineSweeper } from './deadlines.js';
-import { cheapToDiscard, contentCoding, contentTypeCharset, declaredLength, requestTarget } from './headers.js';
+import { cheapToDiscard, declaredLength } from './headers.js';
+import { contentCoding, contentTypeCharset, inflateRequestBody, requestTarget } from '../http-rules.js';
 import type { HttpSettings } from './options.js';
-import { Refusal } from './refusal.js';
+import { Refusal } from '../refusal.js';
 import { ResponseWriter } from './responses.js';
 
 /** What the steps of one request pass along. */

@@ -8,7 +8,10 @@ import type { DocsPageOptions } from '../docs-page.js';
 import { CROSS_SITE_OPTION_NAMES, createCrossSitePolicy } from '../policy.js';
 import type { CrossSiteOptions, CrossSitePolicy } from '../policy.js';
 
-/** The HTTP options of a server; defaults in {@link HTTP_DEFAULTS}. */
+/**
+ * The HTTP options of a server; defaults in {@link SERVER_DEFAULTS}.
+ * @group Server
+ */
 export interface HttpOptions extends CrossSiteOptions {
   /** Paths the server's own methods answer on; `'any'` for every path. Default `['/', '/RPC2']`. */
   paths?: readonly string[] | 'any';

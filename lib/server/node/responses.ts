@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzip } from 'node:zlib';
 import { NetworkError } from '../../core/errors.js';
-import { acceptsGzip } from './headers.js';
+import { acceptsGzip } from '../http-rules.js';
 
 const TEXT_XML = 'text/xml; charset=utf-8';
 
