@@ -11,9 +11,9 @@ import type { DecodeOptions, EncodeOptions } from '../codec/options.js';
 import { CompressionError, gzipBody, inflateBody } from '../core/compression.js';
 import { AbortError, DecodeError, Fault, HttpError, NetworkError, OptionError, TimeoutError } from '../core/errors.js';
 import type { XmlRpcValue } from '../core/values.js';
-import { CookieJar } from './cookies.js';
+import type { CookieJar } from './cookies.js';
 import { basicAuthorization, parseEndpoint, type Endpoint } from './endpoint.js';
-import { bodyExcerpt, charsetOf, flattenHeaders, httpStatusError, summarizeBody } from './error-prose.js';
+import { bodyExcerpt, charsetOf, flattenHeaders, httpStatusError } from './error-prose.js';
 export type { MulticallCall } from './multicall.js';
 import {
   isMulticallMissing,
@@ -66,7 +66,9 @@ export class Client {
   private readonly endpoint: Endpoint;
   private readonly settings: ClientSettings;
   private readonly baseHeaders: Record<string, string>;
-  private readonly cookies: CookieJar | undefined;
+  private readonly keepsCookies: boolean;
+  /** The cookie jar, loaded at the first call of a client with `cookies: true` (a browser bundle loads it only then). */
+  private cookies: Promise<CookieJar> | undefined;
   /** The transport, or how to get it on first use (the undici one loads lazily). */
   private transport: Transport | (() => Promise<Transport>);
   private transportLoading: Promise<Transport> | undefined;
@@ -110,7 +112,7 @@ export class Client {
       });
     }
     this.multicallFallback = options.multicallFallback ?? true;
-    this.cookies = options.cookies === true ? new CookieJar() : undefined;
+    this.keepsCookies = options.cookies === true;
     const headers: Record<string, string> = { 'content-type': 'text/xml', 'user-agent': this.settings.userAgent };
     if (options.decompressResponses ?? true) headers['accept-encoding'] = 'gzip, deflate';
     const authorization = options.auth !== undefined
@@ -136,7 +138,7 @@ export class Client {
     return traceCall('client', methodName, params.length, this.url, async () => {
       const xml = encodeCall(methodName, params, this.encodeOptions);
       const response = await this.post(xml, options);
-      return this.decode(response) as T;
+      return (await this.decode(response)) as T;
     });
   }
 
@@ -244,7 +246,8 @@ export class Client {
     try {
       const headers = { ...this.baseHeaders };
       for (const [name, value] of Object.entries(options?.headers ?? {})) headers[name.toLowerCase()] = value;
-      const cookie = this.cookies?.header(this.endpoint.path, this.endpoint.secure);
+      const jar = this.keepsCookies ? await (this.cookies ??= import('./cookies.js').then((m) => new m.CookieJar())) : undefined;
+      const cookie = jar?.header(this.endpoint.path, this.endpoint.secure);
       if (cookie !== undefined) headers['cookie'] = cookie;
       let body: Uint8Array = new TextEncoder().encode(xml);
       if (body.length >= this.settings.gzipRequestThresholdBytes) {
@@ -255,7 +258,7 @@ export class Client {
       const response = await transport.post({
         url: this.url, headers, body, signal: stop.signal, maxResponseBytes: this.settings.maxResponseBytes,
       });
-      this.cookies?.store(cookieLines(response.headers['set-cookie']));
+      jar?.store(cookieLines(response.headers['set-cookie']));
       const inflated = await this.inflate(response);
       // Inflating is asynchronous: the guard may have fired meanwhile.
       if (stop.signal.aborted) throw stop.signal.reason;
@@ -283,7 +286,7 @@ export class Client {
       } catch {
         // Show what arrived, even if it does not inflate.
       }
-      throw httpStatusError(response.status, response.statusText ?? '', headers, shown, this.url);
+      throw await httpStatusError(response.status, response.statusText ?? '', headers, shown, this.url);
     }
     try {
       return { headers, body: await inflateBody(response.body, coding, max) };
@@ -309,7 +312,7 @@ export class Client {
     return out;
   }
 
-  private decode(response: InflatedResponse): XmlRpcValue {
+  private async decode(response: InflatedResponse): Promise<XmlRpcValue> {
     const contentType = response.headers['content-type'];
     try {
       // A document that declares no encoding is read in the charset of the Content-Type (RFC 7303 §3.2).
@@ -319,6 +322,7 @@ export class Client {
     } catch (error) {
       if (error instanceof DecodeError && error.reason !== 'limit' && isNotXmlRpc(response.body, contentType)) {
         const text = bodyExcerpt(response.body, contentType);
+        const { summarizeBody } = await import('./failure-prose.js');
         const gist = summarizeBody(text, contentType);
         throw new HttpError(
           `Expected an XML-RPC response from ${this.url}, got ${contentType ?? 'a body without Content-Type'}` +
