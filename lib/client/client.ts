@@ -8,7 +8,6 @@ import { traceCall } from '../core/tracing.js';
 import { encodeCall } from '../codec/encode.js';
 import { decodeResponse, loadFastXmlParser } from '../codec/decode.js';
 import type { DecodeOptions, EncodeOptions } from '../codec/options.js';
-import { CompressionError, gzipBody, inflateBody } from '../core/compression.js';
 import { AbortError, DecodeError, Fault, HttpError, NetworkError, OptionError, TimeoutError } from '../core/errors.js';
 import type { XmlRpcValue } from '../core/values.js';
 import type { CookieJar } from './cookies.js';
@@ -251,7 +250,8 @@ export class Client {
       if (cookie !== undefined) headers['cookie'] = cookie;
       let body: Uint8Array = new TextEncoder().encode(xml);
       if (body.length >= this.settings.gzipRequestThresholdBytes) {
-        body = await gzipBody(body);
+        // The (de)compression module loads with the first body that needs it.
+        body = await (await import('../core/compression.js')).gzipBody(body);
         headers['content-encoding'] = 'gzip';
       }
       const transport = await this.currentTransport();
@@ -279,6 +279,9 @@ export class Client {
     const headers = flattenHeaders(response.headers);
     const coding = headers['content-encoding'] ?? '';
     const max = this.settings.maxResponseBytes;
+    // Nothing to inflate (always so behind the fetch transport, as fetch inflates): the inflater is not loaded.
+    if (response.status === 200 && coding === '' && response.body.length <= max) return { headers, body: response.body };
+    const { CompressionError, inflateBody } = await import('../core/compression.js');
     if (response.status !== 200) {
       let shown = response.body;
       try {

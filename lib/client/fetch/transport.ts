@@ -5,7 +5,7 @@
  * `gzip`/`deflate` bodies itself (Fetch standard, "handle content codings"), so the cap counts
  * the inflated bytes as they arrive and the response goes back without its `content-encoding`.
  */
-import { concatBytes } from '../../core/compression.js';
+import { concatBytes } from '../../core/bytes.js';
 import { AbortError, DecodeError, NetworkError, TimeoutError } from '../../core/errors.js';
 import type { Endpoint } from '../endpoint.js';
 import { ERROR_BODY_BYTES, errorCode, responseTooLarge } from '../error-prose.js';
