@@ -14,16 +14,7 @@ import type { CookieJar } from './cookies.js';
 import { basicAuthorization, parseEndpoint, type Endpoint } from './endpoint.js';
 import { bodyExcerpt, charsetOf, flattenHeaders, httpStatusError } from './error-prose.js';
 export type { MulticallCall } from './multicall.js';
-import {
-  isMulticallMissing,
-  readMulticallResult,
-  splitMulticallOptions,
-  toMulticallBatch,
-  type MulticallCall,
-  type ClientMulticallOptions,
-  type MulticallShape,
-  type MulticallSlot,
-} from './multicall.js';
+import type { MulticallCall, ClientMulticallOptions, MulticallShape, MulticallSlot } from './multicall.js';
 import { checkCallOptions, resolveClientOptions, type CallOptions, type ClientOptions, type ClientSettings } from './options.js';
 import { pickTransport } from './pick-transport.js';
 import { createRemoteApi, type DynamicApi, type RemoteApi, type RemoteApiOptions } from './proxy.js';
@@ -158,6 +149,8 @@ export class Client {
     const contract = contractClientSide(calls);
     if (contract !== undefined) return contract.multicall(this as never, calls as never, options as never, contractCallOptions as never) as Promise<unknown[]>;
     if (typeof options === 'function') throw new TypeError('multicall(calls, options): options must be an object; a builder function goes with a contract');
+    // The reading of multicall answers loads with the first multicall (a chunk of its own in a browser bundle).
+    const { isMulticallMissing, readMulticallResult, splitMulticallOptions, toMulticallBatch } = await import('./multicall-read.js');
     const batch = toMulticallBatch(calls as readonly MulticallCall[]);
     const { callOptions, shape } = splitMulticallOptions(options);
     if (batch.length === 0) return [];
