@@ -8,29 +8,19 @@ import { traceCall } from '../core/tracing.js';
 import { encodeCall } from '../codec/encode.js';
 import { decodeResponse, loadFastXmlParser } from '../codec/decode.js';
 import type { DecodeOptions, EncodeOptions } from '../codec/options.js';
-import { CompressionError, gzipBody, inflateBody } from '../core/compression.js';
 import { AbortError, DecodeError, Fault, HttpError, NetworkError, OptionError, TimeoutError } from '../core/errors.js';
 import type { XmlRpcValue } from '../core/values.js';
-import { CookieJar } from './cookies.js';
+import type { CookieJar } from './cookies.js';
 import { basicAuthorization, parseEndpoint, type Endpoint } from './endpoint.js';
-import { bodyExcerpt, charsetOf, flattenHeaders, httpStatusError, summarizeBody } from './error-prose.js';
+import { bodyExcerpt, charsetOf, flattenHeaders, httpStatusError } from './error-prose.js';
 export type { MulticallCall } from './multicall.js';
-import {
-  isMulticallMissing,
-  readMulticallResult,
-  splitMulticallOptions,
-  toMulticallBatch,
-  type MulticallCall,
-  type ClientMulticallOptions,
-  type MulticallShape,
-  type MulticallSlot,
-} from './multicall.js';
+import type { MulticallCall, ClientMulticallOptions, MulticallShape, MulticallSlot } from './multicall.js';
 import { checkCallOptions, resolveClientOptions, type CallOptions, type ClientOptions, type ClientSettings } from './options.js';
 import { pickTransport } from './pick-transport.js';
 import { createRemoteApi, type DynamicApi, type RemoteApi, type RemoteApiOptions } from './proxy.js';
 import type { Transport, TransportResponse } from './transport.js';
-import { contractMulticall, contractProxy } from '../contract/client.js';
-import { isContract, type BatchApi, type BatchResults, type Contract, type ContractApi, type PlannedCall } from '../contract/define.js';
+import { contractClientSide } from '../core/contract-seam.js';
+import type { BatchApi, BatchResults, Contract, ContractApi, PlannedCall } from '../contract/define.js';
 
 /** The batch builder of a typed multicall, as the implementation sees it. */
 type ContractBatchBuilder = (batch: never) => readonly PlannedCall[];
@@ -66,7 +56,9 @@ export class Client {
   private readonly endpoint: Endpoint;
   private readonly settings: ClientSettings;
   private readonly baseHeaders: Record<string, string>;
-  private readonly cookies: CookieJar | undefined;
+  private readonly keepsCookies: boolean;
+  /** The cookie jar, loaded at the first call of a client with `cookies: true` (a browser bundle loads it only then). */
+  private cookies: Promise<CookieJar> | undefined;
   /** The transport, or how to get it on first use (the undici one loads lazily). */
   private transport: Transport | (() => Promise<Transport>);
   private transportLoading: Promise<Transport> | undefined;
@@ -110,7 +102,7 @@ export class Client {
       });
     }
     this.multicallFallback = options.multicallFallback ?? true;
-    this.cookies = options.cookies === true ? new CookieJar() : undefined;
+    this.keepsCookies = options.cookies === true;
     const headers: Record<string, string> = { 'content-type': 'text/xml', 'user-agent': this.settings.userAgent };
     if (options.decompressResponses ?? true) headers['accept-encoding'] = 'gzip, deflate';
     const authorization = options.auth !== undefined
@@ -136,7 +128,7 @@ export class Client {
     return traceCall('client', methodName, params.length, this.url, async () => {
       const xml = encodeCall(methodName, params, this.encodeOptions);
       const response = await this.post(xml, options);
-      return this.decode(response) as T;
+      return (await this.decode(response)) as T;
     });
   }
 
@@ -154,9 +146,12 @@ export class Client {
    */
   multicall<C extends Contract, const T extends readonly PlannedCall[]>(contract: C, build: (batch: BatchApi<C>) => T, options?: ClientMulticallOptions): Promise<BatchResults<T>>;
   async multicall(calls: readonly MulticallCall[] | Contract, options?: ClientMulticallOptions | ContractBatchBuilder, contractCallOptions?: ClientMulticallOptions): Promise<unknown[]> {
-    if (isContract(calls)) return contractMulticall(this, calls, options as never, contractCallOptions);
+    const contract = contractClientSide(calls);
+    if (contract !== undefined) return contract.multicall(this as never, calls as never, options as never, contractCallOptions as never) as Promise<unknown[]>;
     if (typeof options === 'function') throw new TypeError('multicall(calls, options): options must be an object; a builder function goes with a contract');
-    const batch = toMulticallBatch(calls);
+    // The reading of multicall answers loads with the first multicall (a chunk of its own in a browser bundle).
+    const { isMulticallMissing, readMulticallResult, splitMulticallOptions, toMulticallBatch } = await import('./multicall-read.js');
+    const batch = toMulticallBatch(calls as readonly MulticallCall[]);
     const { callOptions, shape } = splitMulticallOptions(options);
     if (batch.length === 0) return [];
     if (this.multicallSupported === false) return this.callEach(batch, callOptions);
@@ -187,10 +182,11 @@ export class Client {
    */
   proxy<C extends Contract>(contract: C): ContractApi<C, CallOptions>;
   proxy<T = DynamicApi>(options: RemoteApiOptions | Contract = {}): RemoteApi<T> | ContractApi<Contract, CallOptions> {
-    if (isContract(options)) return contractProxy(this, options) as never;
+    const contract = contractClientSide(options);
+    if (contract !== undefined) return contract.proxy(this as never, options as never) as never;
     const call = (name: string, params: unknown[], callOptions: CallOptions | undefined): Promise<unknown> =>
       this.call(name, params, callOptions);
-    return createRemoteApi(call, options) as RemoteApi<T>;
+    return createRemoteApi(call, options as RemoteApiOptions) as RemoteApi<T>;
   }
 
   /** Closes the connections once calls in flight are done; later calls fail with a `NetworkError`. */
@@ -242,18 +238,20 @@ export class Client {
     try {
       const headers = { ...this.baseHeaders };
       for (const [name, value] of Object.entries(options?.headers ?? {})) headers[name.toLowerCase()] = value;
-      const cookie = this.cookies?.header(this.endpoint.path, this.endpoint.secure);
+      const jar = this.keepsCookies ? await (this.cookies ??= import('./cookies.js').then((m) => new m.CookieJar())) : undefined;
+      const cookie = jar?.header(this.endpoint.path, this.endpoint.secure);
       if (cookie !== undefined) headers['cookie'] = cookie;
       let body: Uint8Array = new TextEncoder().encode(xml);
       if (body.length >= this.settings.gzipRequestThresholdBytes) {
-        body = await gzipBody(body);
+        // The (de)compression module loads with the first body that needs it.
+        body = await (await import('../core/compression.js')).gzipBody(body);
         headers['content-encoding'] = 'gzip';
       }
       const transport = await this.currentTransport();
       const response = await transport.post({
         url: this.url, headers, body, signal: stop.signal, maxResponseBytes: this.settings.maxResponseBytes,
       });
-      this.cookies?.store(cookieLines(response.headers['set-cookie']));
+      jar?.store(cookieLines(response.headers['set-cookie']));
       const inflated = await this.inflate(response);
       // Inflating is asynchronous: the guard may have fired meanwhile.
       if (stop.signal.aborted) throw stop.signal.reason;
@@ -274,6 +272,9 @@ export class Client {
     const headers = flattenHeaders(response.headers);
     const coding = headers['content-encoding'] ?? '';
     const max = this.settings.maxResponseBytes;
+    // Nothing to inflate (always so behind the fetch transport, as fetch inflates): the inflater is not loaded.
+    if (response.status === 200 && coding === '' && response.body.length <= max) return { headers, body: response.body };
+    const { CompressionError, inflateBody } = await import('../core/compression.js');
     if (response.status !== 200) {
       let shown = response.body;
       try {
@@ -281,7 +282,7 @@ export class Client {
       } catch {
         // Show what arrived, even if it does not inflate.
       }
-      throw httpStatusError(response.status, response.statusText ?? '', headers, shown, this.url);
+      throw await httpStatusError(response.status, response.statusText ?? '', headers, shown, this.url);
     }
     try {
       return { headers, body: await inflateBody(response.body, coding, max) };
@@ -307,7 +308,7 @@ export class Client {
     return out;
   }
 
-  private decode(response: InflatedResponse): XmlRpcValue {
+  private async decode(response: InflatedResponse): Promise<XmlRpcValue> {
     const contentType = response.headers['content-type'];
     try {
       // A document that declares no encoding is read in the charset of the Content-Type (RFC 7303 §3.2).
@@ -317,6 +318,7 @@ export class Client {
     } catch (error) {
       if (error instanceof DecodeError && error.reason !== 'limit' && isNotXmlRpc(response.body, contentType)) {
         const text = bodyExcerpt(response.body, contentType);
+        const { summarizeBody } = await import('./failure-prose.js');
         const gist = summarizeBody(text, contentType);
         throw new HttpError(
           `Expected an XML-RPC response from ${this.url}, got ${contentType ?? 'a body without Content-Type'}` +

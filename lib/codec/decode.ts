@@ -14,7 +14,7 @@ import {
 } from './options.js';
 import { SCALAR_READERS, ScalarError, scalarKey, type BuiltinScalarReader, type ScalarContext } from './scalars.js';
 import { messageOf } from '../core/message.js';
-import { checkCharacters, positionOf, scanDocument, type XmlSink } from './scanner.js';
+import { checkCharacters, decodeReferences, isWhitespace, normalizeNewlines, positionOf, scanDocument, xmlError, type XmlSink } from './scanner.js';
 
 /**
  * A decoded methodCall.
@@ -72,18 +72,10 @@ class Frame {
   value: XmlRpcValue | undefined = undefined;
   /** ARRAY/DATA: the array. STRUCT/MEMBER: the struct. */
   container: XmlRpcValue[] | XmlRpcStruct | undefined = undefined;
-  /** MEMBER: its name. */
+  /** MEMBER: its name. SCALAR: its key in the scalar table (the tag a built-in reader's messages name). */
   name: string | undefined = undefined;
   reader: BuiltinScalarReader | ScalarReader | undefined = undefined;
   offset = 0;
-}
-
-function isBlank(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 32 && c !== 10 && c !== 9 && c !== 13) return false;
-  }
-  return true;
 }
 
 /** Document length (characters) above which decoded strings are copied out of it. */
@@ -240,16 +232,19 @@ class ValueBuilder implements XmlSink {
         throw this.unexpected(name, parent);
       case VALUE: {
         if (parent.flag) throw this.error('structure', `a <value> holds one type element; <${cut(name)}> is a second`);
-        if (!isBlank(parent.text)) throw this.error('structure', `text and a <${cut(name)}> element mixed in one <value>`);
+        if (!isWhitespace(parent.text)) throw this.error('structure', `text and a <${cut(name)}> element mixed in one <value>`);
         parent.flag = true;
         if (name === 'array' || name === 'struct') {
           if (++this.depth > this.maxDepth) throw this.error('limit', depthLimitDetail(this.requestedDepth, this.maxDepth < this.requestedDepth));
           this.push(name === 'array' ? ARRAY : STRUCT, name).container = name === 'array' ? [] : {};
           return;
         }
-        const reader = this.userScalars?.[name] ?? SCALAR_READERS.get(scalarKey(name));
+        const key = scalarKey(name);
+        const reader = this.userScalars?.[name] ?? SCALAR_READERS.get(key);
         if (reader === undefined) throw this.error('value', `unknown type element <${cut(name)}>`);
-        this.push(SCALAR, name).reader = reader;
+        const frame = this.push(SCALAR, name);
+        frame.reader = reader;
+        frame.name = key;
         return;
       }
       case ARRAY:
@@ -282,7 +277,7 @@ class ValueBuilder implements XmlSink {
     const f = this.frames[this.sp]!;
     switch (f.kind) {
       case VALUE:
-        if (f.flag && !isBlank(text)) {
+        if (f.flag && !isWhitespace(text)) {
           this.offset = offset;
           throw this.error('structure', 'text after the type element in a <value>');
         }
@@ -308,7 +303,7 @@ class ValueBuilder implements XmlSink {
         f.text += text;
         return;
       default:
-        if (!isBlank(text)) {
+        if (!isWhitespace(text)) {
           this.offset = offset;
           throw this.error('structure', `text is not allowed inside <${KIND_NAMES[f.kind]}>`);
         }
@@ -325,7 +320,7 @@ class ValueBuilder implements XmlSink {
       case SCALAR: {
         let v: XmlRpcValue;
         try {
-          v = f.reader!(f.text, this.ctx);
+          v = f.reader!(f.text, this.ctx, f.name!);
         } catch (e) {
           if (e instanceof DecodeError) throw e;
           const detail = e instanceof ScalarError ? e.message : `<${cut(f.tag)}>: ${messageOf(e)}`;
@@ -423,7 +418,7 @@ function toFault(v: XmlRpcValue | undefined): Fault {
 }
 
 /** The fast-xml-parser reader, once {@link loadFastXmlParser} has loaded it. */
-let fastXmlParserReader: typeof import('./fxp-reader.js').readWithFastXmlParser | undefined;
+let fastXmlParserReader: ReturnType<typeof import('./fxp-reader.js').fastXmlParserReader> | undefined;
 
 /**
  * Loads the optional fast-xml-parser reader (`reader: 'fast-xml-parser'`). Call it once and
@@ -431,7 +426,9 @@ let fastXmlParserReader: typeof import('./fxp-reader.js').readWithFastXmlParser 
  * @group Codec
  */
 export async function loadFastXmlParser(): Promise<void> {
-  fastXmlParserReader ??= (await import('./fxp-reader.js')).readWithFastXmlParser;
+  fastXmlParserReader ??= (await import('./fxp-reader.js')).fastXmlParserReader({
+    DecodeError, DEFAULT_DECODE_LIMITS, FAST_XML_PARSER_MAX_DEPTH, depthLimitDetail, decodeReferences, normalizeNewlines, positionOf, scanDocument, xmlError,
+  });
 }
 
 function run(xml: string | Uint8Array, options: DecodeOptions | undefined, expect: Expect): ValueBuilder {

@@ -6,10 +6,37 @@
  * five predefined ones and character references only), DOCTYPE refused before parsing.
  */
 import { XMLParser } from 'fast-xml-parser';
-import { DecodeError } from '../core/errors.js';
+import type { DecodeError } from '../core/errors.js';
 import type { DecodeOptions } from './options.js';
-import { DEFAULT_DECODE_LIMITS, FAST_XML_PARSER_MAX_DEPTH, depthLimitDetail } from './options.js';
-import { decodeReferences, normalizeNewlines, positionOf, scanDocument, xmlError, type XmlSink } from './scanner.js';
+import type * as Options from './options.js';
+import type * as Scanner from './scanner.js';
+import type { XmlSink } from './scanner.js';
+
+/**
+ * What this reader uses of the codec, handed over by decode.ts when it loads the reader rather
+ * than imported: a bundler then splits this module off with fast-xml-parser alone, sharing no
+ * chunk with the codec, so the codec loads as one file at import (a shared chunk cost 0.5 kB
+ * gzipped in import lists and lost inlining).
+ */
+export interface CodecParts {
+  DecodeError: typeof DecodeError;
+  DEFAULT_DECODE_LIMITS: typeof Options.DEFAULT_DECODE_LIMITS;
+  FAST_XML_PARSER_MAX_DEPTH: typeof Options.FAST_XML_PARSER_MAX_DEPTH;
+  depthLimitDetail: typeof Options.depthLimitDetail;
+  decodeReferences: typeof Scanner.decodeReferences;
+  normalizeNewlines: typeof Scanner.normalizeNewlines;
+  positionOf: typeof Scanner.positionOf;
+  scanDocument: typeof Scanner.scanDocument;
+  xmlError: typeof Scanner.xmlError;
+}
+
+let codec: CodecParts;
+
+/** The reader, wired to the codec's own rules and errors (see {@link CodecParts}). */
+export function fastXmlParserReader(parts: CodecParts): typeof readWithFastXmlParser {
+  codec = parts;
+  return readWithFastXmlParser;
+}
 
 /**
  * `doc` without its comments and PIs (CDATA kept as it is), in one pass. The scanner has checked
@@ -53,13 +80,13 @@ class ElementPass implements XmlSink {
     private readonly doc: string,
     private readonly maxDepth: number,
   ) {
-    this.capped = maxDepth > FAST_XML_PARSER_MAX_DEPTH;
-    this.limit = elementsFor(Math.min(maxDepth, FAST_XML_PARSER_MAX_DEPTH));
+    this.capped = maxDepth > codec.FAST_XML_PARSER_MAX_DEPTH;
+    this.limit = elementsFor(Math.min(maxDepth, codec.FAST_XML_PARSER_MAX_DEPTH));
   }
 
   startElement(_name: string, offset: number): void {
     if (++this.depth > this.limit) {
-      throw new DecodeError('limit', depthLimitDetail(this.maxDepth, this.capped), '', positionOf(this.doc, offset));
+      throw new codec.DecodeError('limit', codec.depthLimitDetail(this.maxDepth, this.capped), '', codec.positionOf(this.doc, offset));
     }
     this.starts.push(offset);
   }
@@ -85,27 +112,27 @@ function parserFor(maxDepth: number): XMLParser {
     cdataPropName: '#cdata',
     ignoreDeclaration: true,
     ignorePiTags: true,
-    maxNestedTags: elementsFor(Math.min(maxDepth, FAST_XML_PARSER_MAX_DEPTH)),
+    maxNestedTags: elementsFor(Math.min(maxDepth, codec.FAST_XML_PARSER_MAX_DEPTH)),
   });
 }
 
 function textOf(raw: string, doc: string): string {
-  if (raw.indexOf(']]>') >= 0) throw xmlError(doc, doc.indexOf(']]>'), '"]]>" is not allowed in text');
-  const text = normalizeNewlines(raw);
+  if (raw.indexOf(']]>') >= 0) throw codec.xmlError(doc, doc.indexOf(']]>'), '"]]>" is not allowed in text');
+  const text = codec.normalizeNewlines(raw);
   // References were checked by the scanner's pass already; this only decodes them.
-  return text.indexOf('&') < 0 ? text : decodeReferences(text, undefined, 0);
+  return text.indexOf('&') < 0 ? text : codec.decodeReferences(text, undefined, 0);
 }
 
 /** Reads `doc` with fast-xml-parser and feeds `sink` (iteratively). */
-export function readWithFastXmlParser(doc: string, sink: XmlSink, options: DecodeOptions): void {
+function readWithFastXmlParser(doc: string, sink: XmlSink, options: DecodeOptions): void {
   // fast-xml-parser's validator is not a conforming XML checker (it accepts a misplaced or
   // mangled declaration, target-less PIs, '<' and undefined entities in attribute values,
   // Unicode spaces inside tags, '--' in comments, several roots). Well-formedness is therefore
   // checked by the scanner's rules, with no sink; fast-xml-parser then builds the tree that
   // feeds the value builder, which is what the differential tests compare.
-  const maxDepth = options.maxDepth ?? DEFAULT_DECODE_LIMITS.maxDepth;
+  const maxDepth = options.maxDepth ?? codec.DEFAULT_DECODE_LIMITS.maxDepth;
   const pass = new ElementPass(doc, maxDepth);
-  scanDocument(doc, pass, 0, options.maxXmlNameLength ?? DEFAULT_DECODE_LIMITS.maxXmlNameLength);
+  codec.scanDocument(doc, pass, 0, options.maxXmlNameLength ?? codec.DEFAULT_DECODE_LIMITS.maxXmlNameLength);
   // Comments and PIs carry no data; fast-xml-parser mis-reads some valid PIs (an unbalanced
   // quote in their data), so they go before it sees the document. CDATA is kept as it is.
   const body = withoutMarkupData(doc);
@@ -115,19 +142,19 @@ export function readWithFastXmlParser(doc: string, sink: XmlSink, options: Decod
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     if (/nested tags/i.test(message)) {
-      throw new DecodeError('limit', 'arrays and structs nested deeper than maxDepth allows', '', undefined, { cause });
+      throw new codec.DecodeError('limit', 'arrays and structs nested deeper than maxDepth allows', '', undefined, { cause });
     }
-    throw new DecodeError('structure', `fast-xml-parser refused the document: ${message}`, '', undefined, { cause });
+    throw new codec.DecodeError('structure', `fast-xml-parser refused the document: ${message}`, '', undefined, { cause });
   }
   let roots = 0;
   for (const node of tree) {
     const key = Object.keys(node)[0];
     if (key === '#text') {
-      if (/[^ \t\r\n]/.test(String(node[key]))) throw new DecodeError('xml', 'text outside the root element');
+      if (/[^ \t\r\n]/.test(String(node[key]))) throw new codec.DecodeError('xml', 'text outside the root element');
     } else if (key !== undefined && key !== ':@') roots++;
   }
-  if (roots === 0) throw new DecodeError('xml', 'no root element: the document is empty');
-  if (roots > 1) throw new DecodeError('xml', 'a second root element');
+  if (roots === 0) throw new codec.DecodeError('xml', 'no root element: the document is empty');
+  if (roots > 1) throw new codec.DecodeError('xml', 'a second root element');
 
   // Iterative walk: a stack of (children, next index, element name).
   const stack: { nodes: Node[]; index: number; name: string }[] = [{ nodes: tree, index: 0, name: '' }];
@@ -164,7 +191,7 @@ export function readWithFastXmlParser(doc: string, sink: XmlSink, options: Decod
       const parts = node[key] as Node[];
       for (const part of parts) {
         const t = String(part['#text'] ?? '');
-        pending += normalizeNewlines(t);
+        pending += codec.normalizeNewlines(t);
       }
       continue;
     }

@@ -223,14 +223,8 @@ export function depthLimitDetail(maxDepth: number, capped: boolean): string {
 export function resolveEncodeOptions(options: EncodeOptions | undefined): ResolvedEncodeOptions {
   if (options === undefined) return DEFAULT_ENCODE_OPTIONS;
   checkEncodeOptions(options);
-  return {
-    largeIntegers: options.largeIntegers ?? DEFAULT_ENCODE_OPTIONS.largeIntegers,
-    allowNonFinite: options.allowNonFinite ?? DEFAULT_ENCODE_OPTIONS.allowNonFinite,
-    allowNil: options.allowNil ?? DEFAULT_ENCODE_OPTIONS.allowNil,
-    dateTimeZone: options.dateTimeZone ?? DEFAULT_ENCODE_OPTIONS.dateTimeZone,
-    maxDepth: options.maxDepth ?? DEFAULT_ENCODE_OPTIONS.maxDepth,
-    pretty: options.pretty ?? DEFAULT_ENCODE_OPTIONS.pretty,
-    declaration: options.declaration ?? DEFAULT_ENCODE_OPTIONS.declaration,
-    types: options.types ?? DEFAULT_ENCODE_OPTIONS.types,
-  };
+  // The check refused unknown names, so every name given is one of the defaults'.
+  const resolved: Record<string, unknown> = { ...DEFAULT_ENCODE_OPTIONS };
+  for (const [name, value] of Object.entries(options)) if (value !== undefined) resolved[name] = value;
+  return resolved as unknown as ResolvedEncodeOptions;
 }

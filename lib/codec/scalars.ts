@@ -40,8 +40,8 @@ export interface ScalarContext {
   naiveTimeZone: 'UTC' | 'local';
 }
 
-/** A built-in scalar reader: the element's text and the decode context in, the value out. */
-export type BuiltinScalarReader = (text: string, ctx: ScalarContext) => XmlRpcValue;
+/** A built-in scalar reader: the element's text, the decode context and its table key (the tag its messages name) in, the value out. */
+export type BuiltinScalarReader = (text: string, ctx: ScalarContext, tag: string) => XmlRpcValue;
 
 // ---------------------------------------------------------------------------------------------
 // Grammars and ranges
@@ -131,7 +131,7 @@ function asI8Policy(big: bigint, ctx: ScalarContext): bigint | number {
 }
 
 /** `<int>`/`<i4>`: int32; beyond it (Ruby sends 64-bit values so) read like `<i8>` unless refused. */
-function readInt(text: string, tag: string, ctx: ScalarContext): number | bigint {
+function readInt(text: string, ctx: ScalarContext, tag: string): number | bigint {
   if (!INTEGER_RE.test(text)) throw notInteger(tag, text);
   const n = int32Of(text);
   if (n !== undefined) return n;
@@ -158,7 +158,7 @@ function readBigInteger(text: string, tag: string, bounded: boolean, ctx: Scalar
   return asI8Policy(BigInt(text.charCodeAt(0) === 43 ? text.slice(1) : text), ctx);
 }
 
-function readDouble(text: string, tag: string): number {
+function readDouble(text: string, _ctx: unknown, tag: string): number {
   if (DECIMAL_RE.test(text)) return Number(text);
   const special = parseNonFinite(text);
   if (special !== undefined) return special;
@@ -424,7 +424,7 @@ function readDateTime(text: string, ctx: ScalarContext, tag: string): Date | Xml
   return ctx.dateTime === 'lossless' ? dt : dt.toDate(ctx.naiveTimeZone);
 }
 
-function readNil(text: string, tag: string): null {
+function readNil(text: string, _ctx: unknown, tag: string): null {
   if (text !== '') throw new ScalarError(`<${tag}> must be empty`);
   return null;
 }
@@ -434,10 +434,14 @@ function readBigDecimal(text: string): TypedValue {
   return new TypedValue('bigdecimal', text);
 }
 
-function refused(tag: string, why: string): BuiltinScalarReader {
-  return () => {
+function refused(why: string): BuiltinScalarReader {
+  return (_text, _ctx, tag) => {
     throw new ScalarError(`<${tag}> is refused: ${why}`);
   };
+}
+
+function readI8(text: string, ctx: ScalarContext, tag: string): bigint | number {
+  return readBigInteger(text, tag, true, ctx);
 }
 
 /**
@@ -446,24 +450,24 @@ function refused(tag: string, why: string): BuiltinScalarReader {
  */
 export const SCALAR_READERS: ReadonlyMap<string, BuiltinScalarReader> = new Map<string, BuiltinScalarReader>([
   ['string', (text) => text],
-  ['int', (text, ctx) => readInt(text, 'int', ctx)],
-  ['i4', (text, ctx) => readInt(text, 'i4', ctx)],
-  ['boolean', (text) => readBoolean(text)],
-  ['double', (text) => readDouble(text, 'double')],
-  ['dateTime.iso8601', (text, ctx) => readDateTime(text, ctx, 'dateTime.iso8601')],
-  ['base64', (text) => decodeBase64(text)],
-  ['nil', (text) => readNil(text, 'nil')],
-  ['i8', (text, ctx) => readBigInteger(text, 'i8', true, ctx)],
-  ['ex:nil', (text) => readNil(text, 'ex:nil')],
-  ['ex:i1', (text) => readInteger(text, 8, 'ex:i1')],
-  ['ex:i2', (text) => readInteger(text, 16, 'ex:i2')],
-  ['ex:i8', (text, ctx) => readBigInteger(text, 'ex:i8', true, ctx)],
-  ['ex:float', (text) => readDouble(text, 'ex:float')],
-  ['ex:biginteger', (text, ctx) => readBigInteger(text, 'ex:biginteger', false, ctx)],
+  ['int', readInt],
+  ['i4', readInt],
+  ['boolean', readBoolean],
+  ['double', readDouble],
+  ['dateTime.iso8601', readDateTime],
+  ['base64', decodeBase64],
+  ['nil', readNil],
+  ['i8', readI8],
+  ['ex:nil', readNil],
+  ['ex:i1', (text, _ctx, tag) => readInteger(text, 8, tag)],
+  ['ex:i2', (text, _ctx, tag) => readInteger(text, 16, tag)],
+  ['ex:i8', readI8],
+  ['ex:float', readDouble],
+  ['ex:biginteger', (text, ctx, tag) => readBigInteger(text, tag, false, ctx)],
   ['ex:bigdecimal', readBigDecimal],
-  ['ex:dateTime', (text, ctx) => readDateTime(text, ctx, 'ex:dateTime')],
-  ['ex:serializable', refused('ex:serializable', 'Java serialized objects are never deserialized')],
-  ['ex:dom', refused('ex:dom', 'embedded DOM fragments are not supported')],
+  ['ex:dateTime', readDateTime],
+  ['ex:serializable', refused('Java serialized objects are never deserialized')],
+  ['ex:dom', refused('embedded DOM fragments are not supported')],
 ]);
 
 /** Apache extension names that may carry any namespace prefix. */

@@ -229,7 +229,8 @@ function rawText(doc: string, start: number, end: number): string {
   return text.indexOf('&') < 0 ? text : decodeReferences(text, doc, start);
 }
 
-function isWhitespace(text: string): boolean {
+/** True when `text` is only XML whitespace (space, tab, CR, LF), or empty. */
+export function isWhitespace(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (!isSpace(text.charCodeAt(i))) return false;
   return true;
 }

@@ -8,6 +8,8 @@ import type { DecodeError, Fault } from '../core/errors.js';
 import { Breach } from './errors.js';
 import type { ContractError } from './errors.js';
 import { ContractType } from './types.js';
+import { CONTRACT_CLIENT_SIDE, type ContractClientSide } from '../core/contract-seam.js';
+import { contractMulticall, contractProxy } from './client.js';
 import type { ValueOf } from './types.js';
 
 /**
@@ -80,6 +82,11 @@ export class Contract<M extends ContractMethods = ContractMethods> {
     const entries = new Map<string, ContractEntry>();
     for (const [name, spec] of Object.entries(methods)) entries.set(name, normalize(name, spec as unknown));
     this.entries = entries;
+  }
+
+  /** @internal How `Client` reaches the contract's proxy and multicall without importing them. */
+  get [CONTRACT_CLIENT_SIDE](): ContractClientSide {
+    return { proxy: contractProxy, multicall: contractMulticall } as unknown as ContractClientSide;
   }
 
   /** The method names, sorted. */

@@ -5,6 +5,9 @@
  * so it imports no `node:` module, and it counts output bytes while reading, so a bomb stops at the
  * limit instead of filling memory.
  */
+import { concatBytes } from './bytes.js';
+
+export { concatBytes };
 
 /** Why a body could not be inflated. */
 export type CompressionFailure = 'limit' | 'corrupt' | 'unsupported';
@@ -110,14 +113,3 @@ function overLimit(coding: string, maxBytes: number): CompressionError {
   return new CompressionError('limit', coding, `body is larger than ${maxBytes} bytes once inflated`);
 }
 
-/** Joins `chunks` (`total` bytes in all) into one array; a single chunk is returned as it is. */
-export function concatBytes(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
-}

@@ -130,11 +130,8 @@ export class DecodeError extends XmlRpcError {
     position?: DocumentPosition,
     options?: { cause?: unknown; xmlKind?: 'syntax' | 'encoding' | 'character' },
   ) {
-    const where = [
-      path === '' ? '' : `at ${shortPath(path)}`,
-      position === undefined ? '' : `(line ${position.line}, column ${position.column})`,
-    ].filter((s) => s !== '').join(' ');
-    super(`${detail}${where === '' ? '' : ' ' + where}`, options);
+    const at = path === '' ? '' : ` at ${shortPath(path)}`;
+    super(position === undefined ? detail + at : `${detail}${at} (line ${position.line}, column ${position.column})`, options);
     this.name = 'DecodeError';
     this.reason = reason;
     this.detail = detail;

@@ -11,14 +11,16 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { loadedAtImport as filesLoadedAtImport } from '../../bench/runtimes/bundle-size.js';
 
 const ENTRY = fileURLToPath(new URL('../../lib/codec/index.ts', import.meta.url));
 /**
- * Gzipped bytes of what a browser loads at import. The issue's target is 15 kB; the codec is at
- * 16.6 kB today (the Buffer-free base64, Latin-1 and option checks added 2 kB to the 14.5 kB before), so
- * this guards against growth until the rest is won back.
+ * Gzipped bytes of what a browser loads at import. The issue's target is 15 kB (15,360 bytes); the
+ * codec is at 16.65 kB today (the Buffer-free base64, Latin-1 and option checks added 2 kB to the
+ * 14.5 kB before; one file since the fast-xml-parser reader shares no chunk with it), so this
+ * guards against growth until the rest is won back.
  */
-const BUDGET_BYTES = 17_000;
+const BUDGET_BYTES = 16_700;
 
 const out = mkdtempSync(join(tmpdir(), 'xmlrpc-codec-bundle-'));
 after(() => rmSync(out, { recursive: true, force: true }));
@@ -36,19 +38,7 @@ const result = await build({
 });
 
 /** The output files loaded when the entry is imported: the entry and its static imports, transitively. */
-function loadedAtImport() {
-  const outputs = result.metafile.outputs;
-  const entry = Object.keys(outputs).find((k) => outputs[k].entryPoint !== undefined);
-  const seen = new Set();
-  const stack = [entry];
-  while (stack.length > 0) {
-    const file = stack.pop();
-    if (seen.has(file)) continue;
-    seen.add(file);
-    for (const imp of outputs[file].imports) if (imp.kind === 'import-statement' && !imp.external) stack.push(imp.path);
-  }
-  return [...seen];
-}
+const loadedAtImport = () => filesLoadedAtImport(result.metafile);
 
 describe('xmlrpc-ts/codec bundles for the browser', () => {
   it('builds with no error, no warning and no external import', () => {

@@ -5,10 +5,10 @@
  * `gzip`/`deflate` bodies itself (Fetch standard, "handle content codings"), so the cap counts
  * the inflated bytes as they arrive and the response goes back without its `content-encoding`.
  */
-import { concatBytes } from '../../core/compression.js';
+import { concatBytes } from '../../core/bytes.js';
 import { AbortError, DecodeError, NetworkError, TimeoutError } from '../../core/errors.js';
 import type { Endpoint } from '../endpoint.js';
-import { ERROR_BODY_BYTES, errorCode, networkFailureMessage, responseTooLarge } from '../error-prose.js';
+import { ERROR_BODY_BYTES, errorCode, responseTooLarge } from '../error-prose.js';
 import type { ClientSettings, FetchFunction } from '../options.js';
 import type { Transport, TransportRequest, TransportResponse } from '../transport.js';
 
@@ -45,7 +45,7 @@ export class FetchTransport implements Transport {
           method: 'POST', headers, body: request.body, signal, redirect: 'manual',
         });
       } catch (error) {
-        throw this.mapError(error, request.signal, phase.signal);
+        throw await this.mapError(error, request.signal, phase.signal);
       }
       clearTimeout(timer);
       timer = startTimer(phase, 'body', bodyTimeoutMs);
@@ -64,7 +64,7 @@ export class FetchTransport implements Transport {
         });
       } catch (error) {
         if (error instanceof DecodeError) throw error;
-        throw this.mapError(error, request.signal, phase.signal);
+        throw await this.mapError(error, request.signal, phase.signal);
       }
       delete responseHeaders['content-encoding'];
       delete responseHeaders['content-length'];
@@ -81,13 +81,15 @@ export class FetchTransport implements Transport {
   }
 
   /** Maps fetch's failures (a `TypeError` with the cause, or the abort reason) to ours. */
-  private mapError(error: unknown, callSignal: AbortSignal, phaseSignal: AbortSignal): Error {
+  private async mapError(error: unknown, callSignal: AbortSignal, phaseSignal: AbortSignal): Promise<Error> {
     if (phaseSignal.aborted && phaseSignal.reason instanceof TimeoutError) return phaseSignal.reason;
     if (callSignal.aborted) return new AbortError('XML-RPC call aborted', { cause: callSignal.reason });
     if (error instanceof NetworkError || error instanceof DecodeError) return error;
     const cause = (error as { cause?: unknown } | null)?.cause;
     const code = errorCode(cause) || errorCode(error);
     const detail = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
+    // The prose of a failed exchange loads with the first failure (a chunk of its own in a browser bundle).
+    const { networkFailureMessage } = await import('../failure-prose.js');
     return new NetworkError(networkFailureMessage(code, detail, this.endpoint.display), { cause: error });
   }
 }
