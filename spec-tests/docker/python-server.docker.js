@@ -172,7 +172,7 @@ describe("our client against Python's xmlrpc.server in a container", { skip }, (
       assert.equal(await c.call('text_of_length', [200_000]), 'x'.repeat(200_000));
     });
     test('requests we gzip are inflated by Python', async () => {
-      const c = open(`http://127.0.0.1:${variants.ports.gzip}/RPC2`, { gzipRequestThreshold: 1024 });
+      const c = open(`http://127.0.0.1:${variants.ports.gzip}/RPC2`, { gzipRequestThresholdBytes: 1024 });
       const big = 'ab'.repeat(50_000);
       assert.equal(await c.call('echo', [big]), big);
     });
