@@ -11,6 +11,7 @@ import xmlrpc from 'xmlrpc';
 import { XmlRpcClient } from '@foxglove/xmlrpc';
 import { Client, encodeCall } from '../../dist/index.js';
 import { medium, small } from './payloads.js';
+import { measure, median } from '../rate.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const PAYLOADS = { small, medium };
@@ -36,24 +37,7 @@ function startChild(command, args) {
   });
 }
 
-/** Runs `call` from `concurrency` loops for `ms` milliseconds; returns calls per second. */
-async function measure(call, concurrency, ms) {
-  const deadline = performance.now() + ms;
-  let count = 0;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < deadline) {
-      await call();
-      count++;
-    }
-  }));
-  return (count / (performance.now() - started)) * 1000;
-}
 
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 /** The Node clients under test for one payload and concurrency: name -> { call, close }. */
 function makeClients(base, payloadName, concurrency) {

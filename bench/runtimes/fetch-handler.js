@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { encodeCall } from '../../dist/codec/index.js';
+import { measure, median } from '../rate.js';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
@@ -46,21 +47,11 @@ async function requestsPerSecond(port, ms) {
     if (response.statusCode !== 200 || !text.includes('bench')) throw new Error(`bad answer ${response.statusCode}: ${text.slice(0, 200)}`);
   };
   for (let i = 0; i < 200; i++) await send(); // warm-up
-  const deadline = performance.now() + ms;
-  let count = 0;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
-    while (performance.now() < deadline) {
-      await send();
-      count++;
-    }
-  }));
-  const rate = (count / (performance.now() - started)) * 1000;
+  const rate = await measure(send, CONNECTIONS, ms);
   await pool.close();
   return rate;
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const rows = [];
 for (const [runtime, [command, commandArgs]] of Object.entries(RUNTIMES)) {
   const rates = { handler: [], bare: [] };

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Client } from '../../dist/client/index.js';
 import { medium, small } from '../client/payloads.js';
+import { measure, median } from '../rate.js';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
@@ -18,21 +19,7 @@ const PAYLOADS = { small, medium };
 const CONCURRENCIES = [1, 16];
 const TRANSPORTS = ['undici', 'fetch'];
 
-/** Runs `call` from `concurrency` loops for `ms` milliseconds; returns calls per second. */
-async function measure(call, concurrency, ms) {
-  const deadline = performance.now() + ms;
-  let count = 0;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < deadline) {
-      await call();
-      count++;
-    }
-  }));
-  return (count / (performance.now() - started)) * 1000;
-}
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const server = spawn(process.execPath, [fileURLToPath(new URL('../client/server.js', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
 try {
