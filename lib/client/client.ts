@@ -72,6 +72,9 @@ export class Client {
   /** Learnt from earlier multicalls: 'unwrapped' once the server answered in supervisord's shape. */
   private multicallShape: MulticallShape | undefined;
   private closed = false;
+  /** The Content-Type of the last response and the decode options it gave. */
+  private lastContentType: string | undefined;
+  private lastDecodeOptions: DecodeOptions | undefined;
   /** Calls in flight; `close()` waits for them. */
   private active = 0;
   private whenIdle: Array<() => void> = [];
@@ -96,6 +99,7 @@ export class Client {
     this.transport = pickTransport(this.endpoint, this.settings, options);
     this.encodeOptions = options.encode;
     this.decodeOptions = options.decode;
+    this.lastDecodeOptions = options.decode;
     if (options.decode?.reader === 'fast-xml-parser') {
       this.readerLoading = loadFastXmlParser().then(() => {
         this.readerLoading = undefined;
@@ -117,19 +121,26 @@ export class Client {
    * Calls a remote method and returns its result. A fault response rejects with {@link Fault}.
    * The type parameter is a convenience for the caller; the result is not checked against it.
    */
-  async call<T = XmlRpcValue>(methodName: string, params: readonly unknown[] = [], options?: CallOptions): Promise<T> {
-    if (typeof methodName !== 'string' || methodName === '') {
-      throw new TypeError(`The method name must be a non-empty string, got ${describe(methodName)}`);
+  call<T = XmlRpcValue>(methodName: string, params: readonly unknown[] = [], options?: CallOptions): Promise<T> {
+    // Not an async function, so an untraced call runs in one async frame (perform's); bad arguments still reject.
+    try {
+      if (typeof methodName !== 'string' || methodName === '') {
+        throw new TypeError(`The method name must be a non-empty string, got ${describe(methodName)}`);
+      }
+      if (!Array.isArray(params)) {
+        throw new TypeError(`The parameters of ${methodName} must be an array, got ${describe(params)}`);
+      }
+      checkCallOptions(options);
+      return traceCall('client', methodName, params.length, this.url, () => this.perform<T>(methodName, params, options));
+    } catch (error) {
+      return Promise.reject(error);
     }
-    if (!Array.isArray(params)) {
-      throw new TypeError(`The parameters of ${methodName} must be an array, got ${describe(params)}`);
-    }
-    checkCallOptions(options);
-    return traceCall('client', methodName, params.length, this.url, async () => {
-      const xml = encodeCall(methodName, params, this.encodeOptions);
-      const response = await this.post(xml, options);
-      return (await this.decode(response)) as T;
-    });
+  }
+
+  private async perform<T>(methodName: string, params: readonly unknown[], options: CallOptions | undefined): Promise<T> {
+    const xml = encodeCall(methodName, params, this.encodeOptions);
+    const response = await this.post(xml, options);
+    return (await this.decode(response)) as T;
   }
 
   /**
@@ -237,22 +248,25 @@ export class Client {
     this.active++;
     try {
       const headers = { ...this.baseHeaders };
-      for (const [name, value] of Object.entries(options?.headers ?? {})) headers[name.toLowerCase()] = value;
+      if (options?.headers !== undefined) for (const [name, value] of Object.entries(options.headers)) headers[name.toLowerCase()] = value;
       const jar = this.keepsCookies ? await (this.cookies ??= import('./cookies.js').then((m) => new m.CookieJar())) : undefined;
       const cookie = jar?.header(this.endpoint.path, this.endpoint.secure);
       if (cookie !== undefined) headers['cookie'] = cookie;
-      let body: Uint8Array = new TextEncoder().encode(xml);
+      let body: Uint8Array = utf8.encode(xml);
       if (body.length >= this.settings.gzipRequestThresholdBytes) {
         // The (de)compression module loads with the first body that needs it.
         body = await (await import('../core/compression.js')).gzipBody(body);
         headers['content-encoding'] = 'gzip';
       }
-      const transport = await this.currentTransport();
+      // Awaiting only while the transport loads saves a turn of the event loop per call.
+      const current = this.currentTransport();
+      const transport = current instanceof Promise ? await current : current;
       const response = await transport.post({
         url: this.url, headers, body, signal: stop.signal, maxResponseBytes: this.settings.maxResponseBytes,
       });
       jar?.store(cookieLines(response.headers['set-cookie']));
-      const inflated = await this.inflate(response);
+      const identity = this.identityBody(response);
+      const inflated = identity ?? await this.inflate(response);
       // Inflating is asynchronous: the guard may have fired meanwhile.
       if (stop.signal.aborted) throw stop.signal.reason;
       return inflated;
@@ -267,13 +281,22 @@ export class Client {
     }
   }
 
+  /**
+   * The response as it came when there is nothing to inflate (always so behind the fetch
+   * transport, as fetch inflates): no await and no inflater loaded. Otherwise undefined.
+   */
+  private identityBody(response: TransportResponse): InflatedResponse | undefined {
+    const headers = flattenHeaders(response.headers);
+    const coding = headers['content-encoding'] ?? '';
+    if (response.status === 200 && coding === '' && response.body.length <= this.settings.maxResponseBytes) return { headers, body: response.body };
+    return undefined;
+  }
+
   /** Inflates the body under `maxResponseBytes` and turns a non-200 status into an {@link HttpError}. */
   private async inflate(response: TransportResponse): Promise<InflatedResponse> {
     const headers = flattenHeaders(response.headers);
     const coding = headers['content-encoding'] ?? '';
     const max = this.settings.maxResponseBytes;
-    // Nothing to inflate (always so behind the fetch transport, as fetch inflates): the inflater is not loaded.
-    if (response.status === 200 && coding === '' && response.body.length <= max) return { headers, body: response.body };
     const { CompressionError, inflateBody } = await import('../core/compression.js');
     if (response.status !== 200) {
       let shown = response.body;
@@ -312,8 +335,13 @@ export class Client {
     const contentType = response.headers['content-type'];
     try {
       // A document that declares no encoding is read in the charset of the Content-Type (RFC 7303 §3.2).
-      const charset = charsetOf(contentType);
-      const options = charset === undefined ? this.decodeOptions : { ...this.decodeOptions, defaultEncoding: charset };
+      // Servers answer with the same Content-Type call after call: its decode options are kept.
+      if (contentType !== this.lastContentType) {
+        const charset = charsetOf(contentType);
+        this.lastDecodeOptions = charset === undefined ? this.decodeOptions : { ...this.decodeOptions, defaultEncoding: charset };
+        this.lastContentType = contentType;
+      }
+      const options = this.lastDecodeOptions;
       return decodeResponse(response.body, options);
     } catch (error) {
       if (error instanceof DecodeError && error.reason !== 'limit' && isNotXmlRpc(response.body, contentType)) {
@@ -330,6 +358,8 @@ export class Client {
     }
   }
 }
+
+const utf8 = new TextEncoder();
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
