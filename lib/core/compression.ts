@@ -36,12 +36,6 @@ export interface InflateOptions {
   partial?: boolean;
 }
 
-/** The codings {@link inflateBody} reads, by their `Content-Encoding` names. */
-export function isSupportedCoding(coding: string): boolean {
-  const name = coding.trim().toLowerCase();
-  return name === '' || name === 'identity' || name === 'gzip' || name === 'x-gzip' || name === 'deflate';
-}
-
 /**
  * Inflates `body` sent with `Content-Encoding: coding` (`gzip`, `x-gzip`, `deflate`, `identity`),
  * refusing more than `maxBytes` of output. `deflate` is the zlib format (RFC 9110 §8.4.1.2); raw
