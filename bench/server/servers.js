@@ -1,5 +1,5 @@
 // One echo server of the bench per process: `node servers.js <kind>` prints "READY <port>".
-// Kinds: bare (node:http answering a fixed body), xmlrpc-ts, npm-xmlrpc, foxglove.
+// Kinds: bare (node:http answering a fixed body), bare-echo (writing back what it read), xmlrpc-ts, npm-xmlrpc, foxglove.
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer, encodeResponse } from '../../dist/index.js';
@@ -20,6 +20,18 @@ if (kind === 'bare') {
       const answer = size === answers[0].length ? answers[0].xml : answers[1].xml;
       res.writeHead(200, { 'Content-Type': 'text/xml', 'Content-Length': answer.length });
       res.end(answer);
+    });
+  });
+  server.listen(0, '127.0.0.1', () => ready(server.address().port));
+} else if (kind === 'bare-echo') {
+  // The floor of an echo: read the body, write the same bytes back (no XML work at all).
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      res.writeHead(200, { 'Content-Type': 'text/xml', 'Content-Length': body.length });
+      res.end(body);
     });
   });
   server.listen(0, '127.0.0.1', () => ready(server.address().port));
