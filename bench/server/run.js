@@ -186,7 +186,7 @@ writeFileSync(
     `keep-alive, an \`echo\` method; small = ${Buffer.byteLength(payloads.small.body)} B call, medium = ${Buffer.byteLength(payloads.medium.body)} B ` +
     `(100 structs). Each cell: median requests/s of ${RUNS} runs of ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up, the peers taking turns run by run, ` +
     `then wrk's latency p50 / p99 / max in ms of that median run; ` +
-    `every peer's echo was checked before it was measured. The bench took ${elapsed} s.\n\n` +
+    `every XML-RPC peer's echo was checked before it was measured. The bench took ${elapsed} s.\n\n` +
     `${table}\n\n${verdict.join('\n')}\n\n` +
     `"bare node:http" reads the body and answers a precomputed response: the ceiling for any server on node:http; "bare node:http echo" writes back the bytes it read (no XML), ` +
     `the floor of the latency tail for an echo of that size. ` +
