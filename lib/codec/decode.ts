@@ -445,7 +445,7 @@ function run(xml: string | Uint8Array, options: DecodeOptions | undefined, expec
   }
   const useFxp = opts.reader === 'fast-xml-parser';
   if (useFxp && fastXmlParserReader === undefined) {
-    throw new OptionError('decode options.reader', "reader 'fast-xml-parser' is loaded on demand: await loadFastXmlParser() once before decoding with it");
+    throw new OptionError('decode options.reader', "reader 'fast-xml-parser' is loaded on demand: await loadFastXmlParser() first");
   }
   let doc: string;
   let surrogates: boolean;
