@@ -6,13 +6,6 @@ import { DecodeError, type DocumentPosition } from '../core/errors.js';
 import { excerpt } from '../core/excerpt.js';
 import { DECLARATION_WINDOW, declaredEncodingOf } from './scanner.js';
 
-/** The decoded text and whether it may hold lone surrogates (only a string input can). */
-export interface DecodedText {
-  text: string;
-  /** True when the text did not come from a fatal UTF-8/UTF-16 decoder. */
-  mayHoldSurrogates: boolean;
-}
-
 /** The declared encoding, lower-cased: read by the scanner's own declaration rule, over the same window. */
 function declaredEncoding(head: string): string | undefined {
   return declaredEncodingOf(head)?.toLowerCase();
@@ -145,9 +138,10 @@ function decodeWindows1252(bytes: Uint8Array): string {
 
 /**
  * Decodes a document's bytes to text: by its BOM, else its encoding declaration, else
- * `defaultEncoding` (the transport's charset), else UTF-8.
+ * `defaultEncoding` (the transport's charset), else UTF-8. The text holds no lone surrogate:
+ * fatal decoders refuse them, and the single-byte encodings cannot make them.
  */
-export function decodeDocumentBytes(bytes: Uint8Array, defaultEncoding?: string): DecodedText {
+export function decodeDocumentBytes(bytes: Uint8Array, defaultEncoding?: string): string {
   const b0 = bytes[0];
   const b1 = bytes[1];
   // UTF-32 BOMs first: FF FE 00 00 would otherwise read as UTF-16LE.
@@ -162,7 +156,7 @@ export function decodeDocumentBytes(bytes: Uint8Array, defaultEncoding?: string)
     if (declared !== undefined && !UTF16_NAMES.has(declared)) {
       throw fail(`the document is UTF-16 but declares encoding ${excerpt(declared)}`, 'encoding');
     }
-    return { text, mayHoldSurrogates: false };
+    return text;
   }
   const hasUtf8Bom = b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf;
   const body = hasUtf8Bom ? bytes.subarray(3) : bytes;
@@ -171,13 +165,13 @@ export function decodeDocumentBytes(bytes: Uint8Array, defaultEncoding?: string)
     ? declaredEncoding(declarationHead(body))
     : undefined;
   if (declared === undefined && !hasUtf8Bom && defaultEncoding !== undefined) {
-    return { text: decodeNamed(defaultEncoding.toLowerCase(), body), mayHoldSurrogates: false };
+    return decodeNamed(defaultEncoding.toLowerCase(), body);
   }
   if (declared === undefined || UTF8_NAMES.has(declared)) {
-    return { text: decodeUtf8(body, hasUtf8Bom ? 3 : 0), mayHoldSurrogates: false };
+    return decodeUtf8(body, hasUtf8Bom ? 3 : 0);
   }
   if (hasUtf8Bom) throw fail(`the document has a UTF-8 byte order mark but declares encoding ${excerpt(declared)}`, 'encoding');
-  return { text: decodeNamed(declared, body), mayHoldSurrogates: false };
+  return decodeNamed(declared, body);
 }
 
 /**
