@@ -2,7 +2,7 @@
 // The codec: values, errors, encode/decode and their defaults, named in lib/codec/index.ts.
 export {
   TypedValue, XmlRpcDateTime, asBase64, asBigDecimal, asBoolean, asDateTime, asDouble, asI8, asInt, asNil, asString,
-  AbortError, DecodeError, EncodeError, Fault, HttpError, NetworkError, OptionError, TimeoutError, XmlRpcError,
+  DecodeError, EncodeError, Fault, OptionError, XmlRpcError,
   DEFAULT_DECODE_LIMITS, DEFAULT_ENCODE_OPTIONS,
   encodeCall, encodeResponse, encodeFault, encodeValue, decodeCall, decodeResponse, decodeMessage, loadFastXmlParser,
 } from './codec/index.js';
@@ -11,6 +11,8 @@ export type {
   DecodeLimits, DecodeOptions, EncodeOptions, ResolvedEncodeOptions, ScalarReader, TypeEncoder, MethodCall, XmlRpcMessage,
 } from './codec/index.js';
 export { FaultCode } from './core/fault-codes.js';
+// The transport errors the codec never throws (kept out of the codec's browser bundle).
+export { AbortError, HttpError, NetworkError, TimeoutError } from './core/errors.js';
 export type { FaultCodeNumber } from './core/fault-codes.js';
 // The server: the portable dispatcher and fetch handler, and the node:http face.
 export {

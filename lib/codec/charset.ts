@@ -6,13 +6,6 @@ import { DecodeError, type DocumentPosition } from '../core/errors.js';
 import { excerpt } from '../core/excerpt.js';
 import { DECLARATION_WINDOW, declaredEncodingOf } from './scanner.js';
 
-/** The decoded text and whether it may hold lone surrogates (only a string input can). */
-export interface DecodedText {
-  text: string;
-  /** True when the text did not come from a fatal UTF-8/UTF-16 decoder. */
-  mayHoldSurrogates: boolean;
-}
-
 /** The declared encoding, lower-cased: read by the scanner's own declaration rule, over the same window. */
 function declaredEncoding(head: string): string | undefined {
   return declaredEncodingOf(head)?.toLowerCase();
@@ -68,52 +61,27 @@ function bytePosition(bytes: Uint8Array, offset: number, utf16?: 'le' | 'be'): D
   return { offset, line, column: (offset - lineStart) / unit + 1 };
 }
 
-/** The offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629), or -1. */
-function firstBadUtf8(b: Uint8Array): number {
-  for (let i = 0; i < b.length; ) {
-    const c = b[i]!;
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    let need: number;
-    let min: number;
-    if (c >= 0xc2 && c <= 0xdf) [need, min] = [1, 0x80];
-    else if (c >= 0xe0 && c <= 0xef) [need, min] = [2, 0x800];
-    else if (c >= 0xf0 && c <= 0xf4) [need, min] = [3, 0x10000];
-    else return i;
-    let cp = c & (0x3f >> need);
-    for (let k = 1; k <= need; k++) {
-      const cont = b[i + k];
-      if (cont === undefined || (cont & 0xc0) !== 0x80) return i;
-      cp = (cp << 6) | (cont & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
-    i += need + 1;
+/**
+ * The offset of the first byte (UTF-8) or code unit (UTF-16) the fatal decoder refuses, or -1. A
+ * replacing decoder marks each refused sequence with U+FFFD, and everything before it is well
+ * formed, so re-encoding that text gives its byte length (UTF-16: two bytes a unit). A U+FFFD
+ * that was sent as such is skipped. Error path only: one native decode and encode, linear.
+ */
+function firstBadOffset(bytes: Uint8Array, utf16?: 'le' | 'be'): number {
+  const text = new TextDecoder(utf16 === undefined ? 'utf-8' : `utf-16${utf16}`, { ignoreBOM: true }).decode(bytes);
+  const sent = utf16 === undefined ? [0xef, 0xbf, 0xbd] : utf16 === 'le' ? [0xfd, 0xff] : [0xff, 0xfd];
+  let at = 0;
+  for (let from = 0, i; (i = text.indexOf('\ufffd', from)) >= 0; from = i + 1) {
+    at += utf16 === undefined ? new TextEncoder().encode(text.slice(from, i)).length : 2 * (i - from);
+    if (!sent.every((byte, k) => bytes[at + k] === byte)) return at;
+    at += sent.length;
   }
   return -1;
 }
 
-/** The offset of the first unpaired surrogate (or odd trailing byte) in UTF-16, or -1. */
-function firstBadUtf16(b: Uint8Array, le: boolean): number {
-  const unit = (i: number): number => (le ? b[i]! | (b[i + 1]! << 8) : (b[i]! << 8) | b[i + 1]!);
-  for (let i = 0; i < b.length; i += 2) {
-    if (i + 1 >= b.length) return i;
-    const u = unit(i);
-    if (u >= 0xdc00 && u <= 0xdfff) return i;
-    if (u >= 0xd800 && u <= 0xdbff) {
-      if (i + 3 >= b.length) return i;
-      const next = unit(i + 2);
-      if (next < 0xdc00 || next > 0xdfff) return i;
-      i += 2;
-    }
-  }
-  return -1;
-}
-
-/** The error for bytes invalid in `name`, with the place of the first bad byte when it can be found. */
-function invalidBytes(name: string, bytes: Uint8Array, cause: unknown, bomLength: number, find?: () => number, utf16?: 'le' | 'be'): DecodeError {
-  const at = find?.() ?? -1;
+/** The error for bytes invalid in `name`; for UTF-8 and UTF-16 (`utf16` says which order) with the place of the first bad one. */
+function invalidBytes(name: string, bytes: Uint8Array, cause: unknown, bomLength: number, utf16?: 'le' | 'be', locate = true): DecodeError {
+  const at = locate ? firstBadOffset(bytes, utf16) : -1;
   if (at < 0) return new DecodeError('xml', `the bytes are not valid ${name}`, '', undefined, { cause, xmlKind: 'character' });
   const what = utf16 !== undefined && at + 1 < bytes.length ? 'code unit' : 'byte';
   const value = what === 'byte' ? bytes[at]! : utf16 === 'le' ? bytes[at]! | (bytes[at + 1]! << 8) : (bytes[at]! << 8) | bytes[at + 1]!;
@@ -128,7 +96,7 @@ function decodeWith(label: string, bytes: Uint8Array, name: string, bomLength = 
     return new TextDecoder(label, { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch (cause) {
     const utf16 = label === 'utf-16le' ? 'le' : label === 'utf-16be' ? 'be' : undefined;
-    throw invalidBytes(name, bytes, cause, bomLength, utf16 === undefined ? undefined : () => firstBadUtf16(bytes, utf16 === 'le'), utf16);
+    throw invalidBytes(name, bytes, cause, bomLength, utf16, utf16 !== undefined);
   }
 }
 
@@ -138,7 +106,7 @@ function decodeUtf8(bytes: Uint8Array, bomLength: number): string {
   try {
     return UTF8.decode(bytes);
   } catch (cause) {
-    throw invalidBytes('UTF-8', bytes, cause, bomLength, () => firstBadUtf8(bytes));
+    throw invalidBytes('UTF-8', bytes, cause, bomLength);
   }
 }
 
@@ -170,9 +138,10 @@ function decodeWindows1252(bytes: Uint8Array): string {
 
 /**
  * Decodes a document's bytes to text: by its BOM, else its encoding declaration, else
- * `defaultEncoding` (the transport's charset), else UTF-8.
+ * `defaultEncoding` (the transport's charset), else UTF-8. The text holds no lone surrogate:
+ * fatal decoders refuse them, and the single-byte encodings cannot make them.
  */
-export function decodeDocumentBytes(bytes: Uint8Array, defaultEncoding?: string): DecodedText {
+export function decodeDocumentBytes(bytes: Uint8Array, defaultEncoding?: string): string {
   const b0 = bytes[0];
   const b1 = bytes[1];
   // UTF-32 BOMs first: FF FE 00 00 would otherwise read as UTF-16LE.
@@ -187,7 +156,7 @@ export function decodeDocumentBytes(bytes: Uint8Array, defaultEncoding?: string)
     if (declared !== undefined && !UTF16_NAMES.has(declared)) {
       throw fail(`the document is UTF-16 but declares encoding ${excerpt(declared)}`, 'encoding');
     }
-    return { text, mayHoldSurrogates: false };
+    return text;
   }
   const hasUtf8Bom = b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf;
   const body = hasUtf8Bom ? bytes.subarray(3) : bytes;
@@ -196,13 +165,13 @@ export function decodeDocumentBytes(bytes: Uint8Array, defaultEncoding?: string)
     ? declaredEncoding(declarationHead(body))
     : undefined;
   if (declared === undefined && !hasUtf8Bom && defaultEncoding !== undefined) {
-    return { text: decodeNamed(defaultEncoding.toLowerCase(), body), mayHoldSurrogates: false };
+    return decodeNamed(defaultEncoding.toLowerCase(), body);
   }
   if (declared === undefined || UTF8_NAMES.has(declared)) {
-    return { text: decodeUtf8(body, hasUtf8Bom ? 3 : 0), mayHoldSurrogates: false };
+    return decodeUtf8(body, hasUtf8Bom ? 3 : 0);
   }
   if (hasUtf8Bom) throw fail(`the document has a UTF-8 byte order mark but declares encoding ${excerpt(declared)}`, 'encoding');
-  return { text: decodeNamed(declared, body), mayHoldSurrogates: false };
+  return decodeNamed(declared, body);
 }
 
 /**

@@ -445,18 +445,11 @@ function run(xml: string | Uint8Array, options: DecodeOptions | undefined, expec
   }
   const useFxp = opts.reader === 'fast-xml-parser';
   if (useFxp && fastXmlParserReader === undefined) {
-    throw new OptionError('decode options.reader', "reader 'fast-xml-parser' is loaded on demand: await loadFastXmlParser() once before decoding with it");
+    throw new OptionError('decode options.reader', "reader 'fast-xml-parser' is loaded on demand: await loadFastXmlParser() first");
   }
-  let doc: string;
-  let surrogates: boolean;
-  if (typeof xml === 'string') {
-    doc = xml;
-    surrogates = true;
-  } else {
-    const decoded = decodeDocumentBytes(xml, opts.defaultEncoding);
-    doc = decoded.text;
-    surrogates = decoded.mayHoldSurrogates;
-  }
+  // Only a string can hold lone surrogates: decoded bytes never do.
+  const surrogates = typeof xml === 'string';
+  const doc = surrogates ? xml : decodeDocumentBytes(xml, opts.defaultEncoding);
   const start = doc.charCodeAt(0) === 0xfeff ? 1 : 0;
   checkCharacters(doc, surrogates);
   const builder = new ValueBuilder(expect, opts, doc);

@@ -51,7 +51,7 @@ function asFailure(e: unknown): Failure {
   return new Failure(`reading the value threw: ${messageOf(e)}`, e);
 }
 
-const STACK_EXHAUSTED = 'the value is nested too deep for the call stack; lower maxDepth (or raise the stack size with --stack-size)';
+const STACK_EXHAUSTED = 'the value is nested too deep for the call stack; lower maxDepth';
 
 /** Runs one encode; a failure anywhere in it becomes an EncodeError naming the path. */
 function run(opts: ResolvedEncodeOptions, body: (w: Writer) => void): string {
@@ -64,7 +64,7 @@ function run(opts: ResolvedEncodeOptions, body: (w: Writer) => void): string {
     if (detail === STACK_EXHAUSTED) {
       // Shallow: not deep data, but encoders handing each other values without end.
       detail = w.depth >= 100 ? `${detail} (reached at depth ${w.depth})`
-        : `the call stack ran out at a nesting depth of only ${w.depth}: do TypeEncoders return values that need encoding again, without end?`;
+        : `the call stack ran out at a nesting depth of only ${w.depth}: do TypeEncoders return values to encode again without end?`;
     }
     // Keys were added innermost first, on the way up.
     throw new EncodeError(detail, formatPath([...failure.keys].reverse()), failure.cause === undefined ? undefined : { cause: failure.cause });
@@ -136,7 +136,7 @@ class Writer {
       else if (c === 62) rep = '&gt;';
       else if (c === 13) rep = '&#13;'; // a raw CR would arrive as LF (XML 1.0 §2.11)
       else if (c < 32 && !isXmlChar(c)) {
-        throw this.fail(`the character U+${c.toString(16).toUpperCase().padStart(4, '0')} at index ${i} cannot be carried by XML 1.0; send binary data as base64 (a Uint8Array)`);
+        throw this.fail(`the character U+${c.toString(16).toUpperCase().padStart(4, '0')} at index ${i} is not allowed in XML; send bytes as a Uint8Array`);
       } else if (c >= 0xd800 && c <= 0xdbff) {
         const next = text.charCodeAt(i + 1);
         if (next >= 0xdc00 && next <= 0xdfff) {
@@ -190,7 +190,7 @@ function writeInt(w: Writer, n: number): void {
 function writeDouble(w: Writer, n: number): void {
   if (!Number.isFinite(n)) {
     if (!w.opts.allowNonFinite) {
-      throw w.fail(`${n} cannot be sent: XML-RPC has no NaN or Infinity (set allowNonFinite to send Python's spelling)`);
+      throw w.fail(`${n} cannot be sent: XML-RPC has no NaN or Infinity (see allowNonFinite)`);
     }
     w.out += `<value><double>${formatNonFinite(n)}</double></value>`;
     return;
@@ -214,7 +214,7 @@ function writeNumber(w: Writer, n: number): void {
       case 'double':
         return writeDouble(w, n);
       default:
-        throw w.fail(`${n} is outside the int32 range of <int>; pass a bigint (sent as <i8>), use asDouble(), or set largeIntegers`);
+        throw w.fail(`${n} is outside the int32 range of <int>; pass a bigint or asDouble(), or set largeIntegers`);
     }
   }
   writeDouble(w, n);
@@ -363,7 +363,7 @@ function writeTyped(w: Writer, t: TypedValue): void {
     case 'bigdecimal':
       // The decoder's own grammar: what it accepts as ex:bigdecimal, the writer writes back.
       if (typeof v !== 'string' || !isDecimalText(v)) {
-        throw w.fail(`asBigDecimal(${typeof v === 'string' ? excerpt(v) : typeof v}) needs decimal text (digits, an optional point and exponent)`);
+        throw w.fail(`asBigDecimal(${typeof v === 'string' ? excerpt(v) : typeof v}) needs decimal text`);
       }
       w.out += `<value><double>${v}</double></value>`;
       return;
@@ -387,7 +387,7 @@ function writeObject(w: Writer, o: object | null): void {
   if (o instanceof Date) return writeDate(w, o);
   if (o instanceof Map) return writeMap(w, o);
   const name = (proto as { constructor?: { name?: string } } | null)?.constructor?.name ?? 'object';
-  throw w.fail(`an instance of ${name} cannot be encoded; convert it to a plain object or register a TypeEncoder`);
+  throw w.fail(`an instance of ${name} cannot be encoded; register a TypeEncoder for it`);
 }
 
 /** Writes `v` with the first registered TypeEncoder that matches it; false when none does. */

@@ -16,7 +16,8 @@ export {
   asString,
 } from '../core/values.js';
 export type { DateTimeFields, ScalarTypeName, XmlRpcArray, XmlRpcStruct, XmlRpcValue } from '../core/values.js';
-export { AbortError, DecodeError, EncodeError, Fault, HttpError, NetworkError, OptionError, TimeoutError, XmlRpcError } from '../core/errors.js';
+// The transport errors (HttpError, TimeoutError, AbortError, NetworkError) live in `xmlrpc-ts/client`.
+export { DecodeError, EncodeError, Fault, OptionError, XmlRpcError } from '../core/errors.js';
 export type { DecodeErrorReason, DocumentPosition } from '../core/errors.js';
 export type { DecodeLimits, DecodeOptions, EncodeOptions, ResolvedEncodeOptions, ScalarReader, TypeEncoder } from './options.js';
 export { DEFAULT_DECODE_LIMITS, DEFAULT_ENCODE_OPTIONS } from './options.js';

@@ -215,7 +215,7 @@ export const FAST_XML_PARSER_MAX_DEPTH = 1000;
 /** The message of a depth 'limit' error: `capped` when the fast-xml-parser reader's own bound was the one crossed. */
 export function depthLimitDetail(maxDepth: number, capped: boolean): string {
   return capped
-    ? `arrays and structs nested deeper than the fast-xml-parser reader takes (${FAST_XML_PARSER_MAX_DEPTH} levels; the default reader has no such bound)`
+    ? `arrays and structs nested deeper than the ${FAST_XML_PARSER_MAX_DEPTH} levels the fast-xml-parser reader takes`
     : `arrays and structs nested deeper than ${maxDepth} (maxDepth)`;
 }
 

@@ -339,7 +339,7 @@ export function scanDocument(doc: string, sink: XmlSink, start = 0, maxXmlNameLe
         continue;
       }
       if (doc.startsWith('<!DOCTYPE', lt)) {
-        throw xmlError(doc, lt, 'a DOCTYPE is refused: XML-RPC needs no DTD, and no entity is ever expanded', 'dtd');
+        throw xmlError(doc, lt, 'a DOCTYPE is refused: XML-RPC needs no DTD', 'dtd');
       }
       throw xmlError(doc, lt, 'malformed markup declaration');
     }

@@ -60,9 +60,9 @@ export class Fault extends XmlRpcError {
   /** Always `'ERR_XMLRPC_FAULT'`; the remote code is {@link Fault.faultCode}. */
   override readonly code = 'ERR_XMLRPC_FAULT';
   /** The fault code; an integer as the spec says, or the string a non-conforming peer sent. */
-  readonly faultCode: number | string;
+  declare readonly faultCode: number | string;
   /** The fault's message text. */
-  readonly faultString: string;
+  declare readonly faultString: string;
 
   /** A fault with the given code and text; thrown from a method handler, the server sends it as the fault response. */
   constructor(faultCode: number | string, faultString: string, options?: { cause?: unknown }) {
@@ -108,19 +108,19 @@ export class DecodeError extends XmlRpcError {
   /** Always `'ERR_XMLRPC_DECODE'`. */
   override readonly code = 'ERR_XMLRPC_DECODE';
   /** What kind of problem it is; see {@link DecodeErrorReason}. */
-  readonly reason: DecodeErrorReason;
+  declare readonly reason: DecodeErrorReason;
   /** Where in the message, e.g. `params[1][3].id`; `""` at document level. */
-  readonly path: string;
+  declare readonly path: string;
   /** Where in the text, when the reader knows it. */
-  readonly position: DocumentPosition | undefined;
+  declare readonly position: DocumentPosition | undefined;
   /** The message without the location suffix. */
-  readonly detail: string;
+  declare readonly detail: string;
   /**
    * For reason `'xml'`: `'encoding'` when the declared encoding is not supported,
    * `'character'` for bytes or characters invalid in the encoding or in XML, else `'syntax'`.
    * Servers map these to the interop fault codes -32701, -32702 and -32700.
    */
-  readonly xmlKind: 'syntax' | 'encoding' | 'character' | undefined;
+  declare readonly xmlKind: 'syntax' | 'encoding' | 'character' | undefined;
 
   /** The message is `detail` followed by the path and the line and column, when known. */
   constructor(
@@ -149,9 +149,9 @@ export class EncodeError extends XmlRpcError {
   /** Always `'ERR_XMLRPC_ENCODE'`. */
   override readonly code = 'ERR_XMLRPC_ENCODE';
   /** Where the offending value is, e.g. `params[0].user.photo`; `""` for the top-level value. */
-  readonly path: string;
+  declare readonly path: string;
   /** The message without the location suffix. */
-  readonly detail: string;
+  declare readonly detail: string;
 
   /** The message is `detail`, followed by `at` and the path when there is one. */
   constructor(detail: string, path: string, options?: { cause?: unknown }) {
@@ -170,11 +170,11 @@ export class HttpError extends XmlRpcError {
   /** Always `'ERR_XMLRPC_HTTP'`. */
   override readonly code = 'ERR_XMLRPC_HTTP';
   /** The HTTP status code; 200 when the status was fine but the body was not XML-RPC or could not be inflated. */
-  readonly status: number;
+  declare readonly status: number;
   /** The response headers: lower-case names, repeated ones joined with `, `; `{}` when a server reports a request it refused. */
-  readonly headers: Record<string, string>;
+  declare readonly headers: Record<string, string>;
   /** The first KiB of the body, decoded as text. */
-  readonly body: string;
+  declare readonly body: string;
 
   /** `body` is kept as given, so pass an excerpt rather than a whole large body. */
   constructor(message: string, status: number, headers: Record<string, string>, body: string, options?: { cause?: unknown }) {
@@ -194,9 +194,9 @@ export class TimeoutError extends XmlRpcError {
   /** Always `'ERR_XMLRPC_TIMEOUT'`. */
   override readonly code = 'ERR_XMLRPC_TIMEOUT';
   /** Which limit passed: `connectTimeout`, `headersTimeout`, `bodyTimeout` or the whole call's `timeout`. */
-  readonly phase: 'connect' | 'headers' | 'body' | 'call';
+  declare readonly phase: 'connect' | 'headers' | 'body' | 'call';
   /** The limit that passed, in milliseconds. */
-  readonly timeoutMs: number;
+  declare readonly timeoutMs: number;
 
   /** The message names the phase and the limit, e.g. `XML-RPC call timeout after 5000 ms`. */
   constructor(phase: 'connect' | 'headers' | 'body' | 'call', timeoutMs: number, options?: { cause?: unknown }) {
@@ -245,7 +245,7 @@ export class OptionError extends XmlRpcError {
   /** Always `'ERR_XMLRPC_INVALID_OPTION'`. */
   override readonly code = 'ERR_XMLRPC_INVALID_OPTION';
   /** The option's name as given, with its owner, e.g. `Client options.timeoutMs`. */
-  readonly option: string;
+  declare readonly option: string;
 
   /** `option` names the option and where it was given; the message says what was wrong. */
   constructor(option: string, message: string, options?: { cause?: unknown }) {

@@ -62,13 +62,17 @@ export type ScalarTypeName =
  * @group Values
  */
 export class TypedValue {
+  // `declare`: fields set in the constructor are not emitted twice (bundle size).
+  /** The XML-RPC type to write. */
+  declare readonly type: ScalarTypeName;
+  /** The value: a number, bigint, string, boolean, Uint8Array, Date or null, by type. */
+  declare readonly value: number | bigint | string | boolean | Uint8Array | Date | XmlRpcDateTime | null;
+
   /** Pairs a value with the type to write; a value that does not fit the type is refused when encoding. */
-  constructor(
-    /** The XML-RPC type to write. */
-    readonly type: ScalarTypeName,
-    /** The value: a number, bigint, string, boolean, Uint8Array, Date or null, by type. */
-    readonly value: number | bigint | string | boolean | Uint8Array | Date | XmlRpcDateTime | null,
-  ) {}
+  constructor(type: ScalarTypeName, value: number | bigint | string | boolean | Uint8Array | Date | XmlRpcDateTime | null) {
+    this.type = type;
+    this.value = value;
+  }
 }
 
 /**
@@ -165,21 +169,21 @@ export interface DateTimeFields {
  */
 export class XmlRpcDateTime implements DateTimeFields {
   /** The year, e.g. `1998` (written as four digits). */
-  readonly year: number;
+  declare readonly year: number;
   /** The month, 1–12 (not 0-based as in `Date`). */
-  readonly month: number;
+  declare readonly month: number;
   /** The day of the month, from 1. */
-  readonly day: number;
+  declare readonly day: number;
   /** The hour, 0–23. */
-  readonly hour: number;
+  declare readonly hour: number;
   /** The minute, 0–59. */
-  readonly minute: number;
+  declare readonly minute: number;
   /** The whole second, 0–59; parts of a second are in `fraction`. */
-  readonly second: number;
+  declare readonly second: number;
   /** Fraction-of-second digits as sent (`"250000"` for `.250000`), or `""`. */
-  readonly fraction: string;
+  declare readonly fraction: string;
   /** Offset from UTC in minutes, or `null` for a naive (floating) time as the spec has it. */
-  readonly offsetMinutes: number | null;
+  declare readonly offsetMinutes: number | null;
 
   /** Copies the fields as given; they are not checked here, but encoding refuses impossible ones. */
   constructor(fields: DateTimeFields) {

@@ -16,11 +16,11 @@ import { loadedAtImport as filesLoadedAtImport } from '../../bench/runtimes/bund
 const ENTRY = fileURLToPath(new URL('../../lib/codec/index.ts', import.meta.url));
 /**
  * Gzipped bytes of what a browser loads at import. The issue's target is 15 kB (15,360 bytes); the
- * codec is at 16.65 kB today (the Buffer-free base64, Latin-1 and option checks added 2 kB to the
- * 14.5 kB before; one file since the fast-xml-parser reader shares no chunk with it), so this
- * guards against growth until the rest is won back.
+ * codec is at 16.05 kB today (16.63 kB before the transport errors left the codec subpath and the
+ * charset validators gave way to the platform decoder), so this guards against growth until the
+ * rest is won back.
  */
-const BUDGET_BYTES = 16_700;
+const BUDGET_BYTES = 16_100;
 
 const out = mkdtempSync(join(tmpdir(), 'xmlrpc-codec-bundle-'));
 after(() => rmSync(out, { recursive: true, force: true }));
