@@ -352,11 +352,11 @@ function decodeBase64Lines(text: string, native: NativeBase64): Uint8Array | und
   let breaks = 0;
   for (let p = width; p < body.length; p += width + 1, breaks++) if (body.charCodeAt(p) !== 10) return undefined;
   const chars = body.length - breaks;
-  const eq = body.indexOf('=');
-  if (chars % 4 || (eq >= 0 && (body.length - eq > 2 || body.charCodeAt(body.length - 1) !== 61))) return undefined;
+  const pad = body.endsWith('==') ? 2 : body.endsWith('=') ? 1 : 0;
+  if (chars % 4 || body.lastIndexOf('=', body.length - pad - 1) >= 0) return undefined;
   const bytes = native.decode(body);
   // Native readers skip white space: a space, tab or CR inside a line leaves fewer bytes than counted.
-  return bytes.length === (chars / 4) * 3 - (eq < 0 ? 0 : body.length - eq) ? bytes : undefined;
+  return bytes.length === (chars / 4) * 3 - pad ? bytes : undefined;
 }
 
 function base64Problem(t: string): ScalarError {

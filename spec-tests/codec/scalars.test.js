@@ -169,6 +169,10 @@ describe('string: any XML text, never trimmed', () => {
   it('string: <string> text is kept exactly, whitespace included', () => forEachReader((r) => {
     assert.equal(value('<string>  two  spaces \t</string>', r), '  two  spaces \t');
     assert.equal(value('<string>\n</string>', r), '\n');
+    // Single line ends take the scanner's shortcut; CR and CRLF are still normalized.
+    for (const nl of ['\r', '\r\n']) assert.equal(value(`<string>${nl}</string>`, r), '\n');
+    assert.equal(value('\n', r), '\n');
+    assert.deepEqual(value('<array><data>\n<value>\n</value>\n</data></array>', r), ['\n']);
   }));
   it('string: an untyped <value> is a string, whitespace included', () => forEachReader((r) => {
     assert.equal(value('hello', r), 'hello');
