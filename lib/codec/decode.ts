@@ -14,7 +14,7 @@ import {
 } from './options.js';
 import { SCALAR_READERS, ScalarError, scalarKey, type BuiltinScalarReader, type ScalarContext } from './scalars.js';
 import { messageOf } from '../core/message.js';
-import { checkCharacters, decodeReferences, detach, isWhitespace, normalizeNewlines, positionOf, scanDocument, xmlError, type XmlSink } from './scanner.js';
+import { checkCharacters, decodeReferences, isWhitespace, normalizeNewlines, positionOf, scanDocument, xmlError, type XmlSink } from './scanner.js';
 
 /**
  * A decoded methodCall.
@@ -81,6 +81,10 @@ class Frame {
 /** Document length (characters) above which decoded strings are copied out of it. */
 const COPY_STRINGS_ABOVE = 64 * 1024;
 
+/** A copy of `s` that shares no memory with the document (short strings are copies already). */
+function detach(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
 
 /** Builds values from reader events; one instance per document. */
 class ValueBuilder implements XmlSink {
@@ -98,18 +102,18 @@ class ValueBuilder implements XmlSink {
   private readonly userScalars: Record<string, ScalarReader> | undefined;
   /** Offset of the element being handled, for error positions. */
   offset = 0;
+  /**
+   * Copy strings out of a large document: V8 keeps a whole document alive behind any slice of
+   * it, so one kept name would hold megabytes. Small documents are not worth the copies.
+   */
+  private readonly copyStrings: boolean;
 
   methodName: string | undefined;
   params: XmlRpcValue[] | undefined;
   fault: XmlRpcValue | undefined;
   rootKind = DOC;
 
-  /**
-   * `copyStrings`: copy strings out of a large document (V8 keeps a whole document alive behind
-   * any slice of it, so one kept name would hold megabytes); for the fxp reader, whose texts may
-   * be slices. The scanner copies its own.
-   */
-  constructor(private readonly expect: Expect, options: DecodeOptions, private readonly doc: string | undefined, private readonly copyStrings?: boolean) {
+  constructor(private readonly expect: Expect, options: DecodeOptions, private readonly doc: string | undefined) {
     this.ctx = {
       i8: options.i8 ?? 'bigint',
       oversizeInt: options.oversizeInt ?? 'i8',
@@ -123,6 +127,7 @@ class ValueBuilder implements XmlSink {
     this.maxStringLength = options.maxStringLength ?? DEFAULT_DECODE_LIMITS.maxStringLength;
     this.maxNameLength = options.maxNameLength ?? DEFAULT_DECODE_LIMITS.maxNameLength;
     this.userScalars = options.scalars;
+    this.copyStrings = doc !== undefined && doc.length > COPY_STRINGS_ABOVE;
     const root = new Frame();
     this.frames.push(root);
   }
@@ -454,12 +459,10 @@ function run(xml: string | Uint8Array, options: DecodeOptions | undefined, expec
   }
   const start = doc.charCodeAt(0) === 0xfeff ? 1 : 0;
   checkCharacters(doc, surrogates);
-  // Large documents: the scanner copies its texts itself, only where they are slices.
-  const copy = doc.length > COPY_STRINGS_ABOVE;
-  const builder = new ValueBuilder(expect, opts, doc, copy && useFxp);
+  const builder = new ValueBuilder(expect, opts, doc);
   try {
     if (useFxp) fastXmlParserReader!(doc.slice(start), builder, opts);
-    else scanDocument(doc, builder, start, opts.maxXmlNameLength ?? DEFAULT_DECODE_LIMITS.maxXmlNameLength, copy);
+    else scanDocument(doc, builder, start, opts.maxXmlNameLength ?? DEFAULT_DECODE_LIMITS.maxXmlNameLength);
   } catch (e) {
     // Reader errors know the position but not the XML-RPC path: add it.
     if (e instanceof DecodeError && e.path === '' && builder.path() !== '') {

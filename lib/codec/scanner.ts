@@ -221,18 +221,12 @@ export function normalizeNewlines(text: string): string {
   return text.indexOf('\r') < 0 ? text : text.replace(/\r\n?/g, '\n');
 }
 
-/** A copy of `s` that shares no memory with the document (short strings are copies already). */
-export function detach(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
-}
-
-/** `copy`: detach the text when it is still a slice of the document (decoded references are new strings). */
-function rawText(doc: string, start: number, end: number, copy: boolean | undefined): string {
+function rawText(doc: string, start: number, end: number): string {
   const raw = doc.slice(start, end);
   if (raw.indexOf(']]>') >= 0) throw xmlError(doc, start + raw.indexOf(']]>'), '"]]>" is not allowed in text');
   // Line ends are normalized before references are replaced, so &#13; survives as CR.
   const text = normalizeNewlines(raw);
-  return text.indexOf('&') >= 0 ? decodeReferences(text, doc, start) : copy ? detach(text) : text;
+  return text.indexOf('&') < 0 ? text : decodeReferences(text, doc, start);
 }
 
 /** True when `text` is only XML whitespace (space, tab, CR, LF), or empty. */
@@ -269,10 +263,9 @@ export function declarationLength(doc: string, start: number): number {
 
 /**
  * Reads `doc` from `start` (after any BOM) and feeds `sink`. Throws DecodeError for anything
- * that is not well-formed, and reason 'dtd' for a DOCTYPE. `copy`: hand out texts that do not
- * keep the document alive (V8's slices of a string hold all of it).
+ * that is not well-formed, and reason 'dtd' for a DOCTYPE.
  */
-export function scanDocument(doc: string, sink: XmlSink, start = 0, maxXmlNameLength = DEFAULT_DECODE_LIMITS.maxXmlNameLength, copy?: boolean): void {
+export function scanDocument(doc: string, sink: XmlSink, start = 0, maxXmlNameLength = DEFAULT_DECODE_LIMITS.maxXmlNameLength): void {
   const len = doc.length;
   let pos = start + declarationLength(doc, start);
   const open: string[] = [];
@@ -293,7 +286,7 @@ export function scanDocument(doc: string, sink: XmlSink, start = 0, maxXmlNameLe
         }
       } else {
         // A lone newline between elements (Python's layout) needs none of rawText's checks.
-        const text = end - pos === 1 && doc.charCodeAt(pos) === 10 ? '\n' : rawText(doc, pos, end, copy);
+        const text = end - pos === 1 && doc.charCodeAt(pos) === 10 ? '\n' : rawText(doc, pos, end);
         if (pendingAt < 0) pendingAt = pos;
         pending = pending === '' ? text : pending + text;
       }
@@ -342,8 +335,7 @@ export function scanDocument(doc: string, sink: XmlSink, start = 0, maxXmlNameLe
         const close = doc.indexOf(']]>', lt + 9);
         if (close < 0) throw xmlError(doc, lt, 'unterminated CDATA section');
         if (pendingAt < 0) pendingAt = lt;
-        const cdata = normalizeNewlines(doc.slice(lt + 9, close));
-        pending += copy ? detach(cdata) : cdata;
+        pending += normalizeNewlines(doc.slice(lt + 9, close));
         pos = close + 3;
         continue;
       }
