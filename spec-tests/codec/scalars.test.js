@@ -302,12 +302,12 @@ describe('base64: strict RFC 4648 alphabet and padding, whitespace ignored, deco
       assert.deepEqual([...value(`<base64>${lined}</base64>`, r)], [...bytes], `length ${n}`);
       assert.deepEqual([...value(`<base64>${lined.replace('\n', '\n\n')}</base64>`, r)], [...bytes], `blank line, length ${n}`);
       const at = 500; // inside the seventh line
-      for (const c of ['\u0141', '\u4141', '-', '_', '*', '=']) {
+      for (const c of ['\u0141', '\u4141', '\u00e9', '-', '_', '*', '.', '=']) {
         const e = thrown(() => value(`<base64>${lined.slice(0, at)}${c}${lined.slice(at + 1)}</base64>`, r));
         assert.equal(e.reason, 'value');
         assert.match(e.message, /outside the base64 alphabet/, `${JSON.stringify(c)}, length ${n}`);
       }
-      for (const broken of [`${lined.slice(0, at)} ${lined.slice(at + 1)}`, `${lined.slice(0, at)}${lined.slice(at + 1)}`, `${lined.slice(0, -1)}A\n`]) {
+      for (const broken of [`${lined}\u00a0`, `\u2028${lined}`, `${lined.slice(0, at)} ${lined.slice(at + 1)}`, `${lined.slice(0, at)}${lined.slice(at + 1)}`, `${lined.slice(0, -1)}A\n`]) {
         const e = thrown(() => value(`<base64>${broken}</base64>`, r));
         assert.equal(e.reason, 'value');
         assert.match(e.message, /padding or a length|outside the base64 alphabet/, `length ${n}`);
