@@ -1,5 +1,6 @@
 /**
- * The codec bench: decode (bytes → values) and encode (values → string) of five workloads,
+ * The codec bench: decode (bytes → values) and encode (values → string) of five workloads, each
+ * also in Python's layout,
  * ours against the peers, all measured in this run. Prints markdown tables and writes them
  * to bench/codec/RESULTS.md. Needs `node --expose-gc` (re-runs itself with it if missing).
  *
