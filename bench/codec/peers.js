@@ -8,6 +8,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { create as createXml } from 'xmlbuilder2';
 import * as foxglove from '@foxglove/xmlrpc';
 import { decodeCall, decodeResponse, encodeCall, encodeResponse } from '../../dist/index.js';
+import { WORKLOAD_NAMES } from './workloads.js';
 
 const require = createRequire(import.meta.url);
 const NpmSerializer = require('xmlrpc/lib/serializer.js');
@@ -104,6 +105,17 @@ function xmlbuilder2Rows(rows) {
   return data.doc().end({ prettyPrint: false });
 }
 
+/** The workload's values as JSON text, UTF-8 bytes (dates as ISO strings); made once per workload. */
+const jsonBytes = new WeakMap();
+function jsonOf(w) {
+  let b = jsonBytes.get(w);
+  if (b === undefined) {
+    b = Buffer.from(JSON.stringify(w.kind === 'call' ? { methodName: w.methodName, params: w.params } : w.value), 'utf8');
+    jsonBytes.set(w, b);
+  }
+  return b;
+}
+
 /**
  * Every JS implementation. `id` names a column; `role` says why it is here.
  * Decoders take bytes; encoders return a string.
@@ -153,6 +165,15 @@ export const JS_IMPLEMENTATIONS = [
     label: 'string floor, flattened',
     encode: (w) => flatten(floorRows(w.value)),
     only: ['structs10k'],
+  },
+  // The reference rows: V8's own JSON on the same values, bytes in (as a decoder gets them) and a
+  // string out. Not on base64 (JSON has no bytes type).
+  {
+    id: 'json',
+    label: 'JSON.parse / JSON.stringify of the same values',
+    decode: (w) => JSON.parse(jsonOf(w).toString('utf8')),
+    encode: (w) => JSON.stringify(w.kind === 'call' ? { methodName: w.methodName, params: w.params } : w.value),
+    only: WORKLOAD_NAMES.filter((n) => !n.startsWith('base64')),
   },
   {
     id: 'npm-xmlrpc',

@@ -5,7 +5,8 @@
  *
  *   node bench/codec/profile.js [decode|encode|both] [workload] [seconds]
  *
- * Workloads: small, structs10k (default), base64, deep500, strings50k.
+ * Workloads: small, structs10k (default), base64, deep500, strings50k, and each as `<name>-py`
+ * (the same values in the layout of Python's xmlrpc.client.dumps).
  * As a child (`--child`), it runs the operation in a loop for the given time.
  */
 import { spawnSync } from 'node:child_process';

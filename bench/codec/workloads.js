@@ -1,7 +1,9 @@
 /**
  * The codec bench's workloads, generated deterministically on every run (nothing committed).
  * Each workload has the JS values to encode and the document every decoder reads: the same
- * bytes for every implementation, written by our encoder (compact, no indentation).
+ * bytes for every implementation, written by our encoder (compact, no indentation). The `-py`
+ * variants hold the same values laid out as CPython's `xmlrpc.client.dumps` writes them: a
+ * newline after most tags, base64 in 76-character lines.
  */
 import { encodeCall, encodeResponse } from '../../dist/index.js';
 
@@ -73,6 +75,58 @@ export function encodeWorkload(w, options) {
   return w.kind === 'call' ? encodeCall(w.methodName, w.params, options) : encodeResponse(w.value, options);
 }
 
+const escapePy = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const two = (n) => String(n).padStart(2, '0');
+
+/** One value as `xmlrpc.client.Marshaller` writes it, pushed onto `out`. */
+function dumpPy(v, out) {
+  if (typeof v === 'number') {
+    out.push(Number.isInteger(v) ? `<value><int>${v}</int></value>\n` : `<value><double>${v}</double></value>\n`);
+  } else if (typeof v === 'boolean') out.push(`<value><boolean>${v ? 1 : 0}</boolean></value>\n`);
+  else if (typeof v === 'string') out.push(`<value><string>${escapePy(v)}</string></value>\n`);
+  else if (v instanceof Date) {
+    const d = `${v.getUTCFullYear()}${two(v.getUTCMonth() + 1)}${two(v.getUTCDate())}T${two(v.getUTCHours())}:${two(v.getUTCMinutes())}:${two(v.getUTCSeconds())}`;
+    out.push(`<value><dateTime.iso8601>${d}</dateTime.iso8601></value>\n`);
+  } else if (v instanceof Uint8Array) {
+    // base64.encodebytes: lines of 76 characters, each ending in a newline.
+    const b64 = Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
+    out.push('<value><base64>\n');
+    for (let i = 0; i < b64.length; i += 76) out.push(b64.slice(i, i + 76), '\n');
+    out.push('</base64></value>\n');
+  } else if (Array.isArray(v)) {
+    out.push('<value><array><data>\n');
+    for (const x of v) dumpPy(x, out);
+    out.push('</data></array></value>\n');
+  } else {
+    out.push('<value><struct>\n');
+    for (const [k, x] of Object.entries(v)) {
+      out.push(`<member>\n<name>${escapePy(k)}</name>\n`);
+      dumpPy(x, out);
+      out.push('</member>\n');
+    }
+    out.push('</struct></value>\n');
+  }
+}
+
+/** A workload's document as `xmlrpc.client.dumps` writes it (same values, Python's layout). */
+export function encodePythonLayout(w) {
+  const out = ["<?xml version='1.0'?>\n"];
+  if (w.kind === 'call') {
+    out.push(`<methodCall>\n<methodName>${escapePy(w.methodName)}</methodName>\n<params>\n`);
+    for (const p of w.params) {
+      out.push('<param>\n');
+      dumpPy(p, out);
+      out.push('</param>\n');
+    }
+    out.push('</params>\n</methodCall>\n');
+  } else {
+    out.push('<methodResponse>\n<params>\n<param>\n');
+    dumpPy(w.value, out);
+    out.push('</param>\n</params>\n</methodResponse>\n');
+  }
+  return out.join('');
+}
+
 const DEFS = [
   ['small', 'small call (int, string, struct of 5)', smallCall],
   ['structs10k', '10,000 structs (int, string, double, boolean, dateTime)', structs10k],
@@ -80,6 +134,8 @@ const DEFS = [
   ['deep500', 'arrays nested 500 deep', deepArrays],
   ['strings50k', '50,000 strings with &<> and non-ASCII', escapedStrings],
 ];
+// Each workload again in CPython's layout (the issue measured these).
+for (const [name, label, make] of [...DEFS]) DEFS.push([`${name}-py`, `${label}, Python layout`, make]);
 
 /** The names of the workloads, in report order. */
 export const WORKLOAD_NAMES = DEFS.map(([name]) => name);
@@ -90,7 +146,7 @@ export function makeWorkload(name) {
   if (def === undefined) throw new Error(`no workload ${name}; known: ${WORKLOAD_NAMES.join(', ')}`);
   const [, label, make] = def;
   const w = make();
-  const xml = encodeWorkload(w);
+  const xml = name.endsWith('-py') ? encodePythonLayout(w) : encodeWorkload(w);
   return { name, label, ...w, xml, bytes: Buffer.from(xml, 'utf8') };
 }
 

@@ -285,7 +285,8 @@ export function scanDocument(doc: string, sink: XmlSink, start = 0, maxXmlNameLe
           }
         }
       } else {
-        const text = rawText(doc, pos, end);
+        // A lone newline between elements (Python's layout) needs none of rawText's checks.
+        const text = end - pos === 1 && doc.charCodeAt(pos) === 10 ? '\n' : rawText(doc, pos, end);
         if (pendingAt < 0) pendingAt = pos;
         pending = pending === '' ? text : pending + text;
       }

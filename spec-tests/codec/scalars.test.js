@@ -169,6 +169,10 @@ describe('string: any XML text, never trimmed', () => {
   it('string: <string> text is kept exactly, whitespace included', () => forEachReader((r) => {
     assert.equal(value('<string>  two  spaces \t</string>', r), '  two  spaces \t');
     assert.equal(value('<string>\n</string>', r), '\n');
+    // Single line ends take the scanner's shortcut; CR and CRLF are still normalized.
+    for (const nl of ['\r', '\r\n']) assert.equal(value(`<string>${nl}</string>`, r), '\n');
+    assert.equal(value('\n', r), '\n');
+    assert.deepEqual(value('<array><data>\n<value>\n</value>\n</data></array>', r), ['\n']);
   }));
   it('string: an untyped <value> is a string, whitespace included', () => forEachReader((r) => {
     assert.equal(value('hello', r), 'hello');
@@ -289,6 +293,26 @@ describe('base64: strict RFC 4648 alphabet and padding, whitespace ignored, deco
     const mime = bytes.toString('base64').replace(/.{1,76}/g, '$&\r\n');
     assert.deepEqual([...value(`<base64>\n${mime}</base64>`, r)], [...bytes]);
     assert.deepEqual([...value('<base64> aG Vs\tbG\n8= </base64>', r)], [...Buffer.from('hello')]);
+  }));
+  it('base64: large values in Python\'s layout (76-character LF lines) decode; anything wrong in them is still refused', () => forEachReader((r) => {
+    // Over 1,024 characters, lined base64 takes a native path that never strips the line ends.
+    for (const n of [3000, 3001, 3002]) {
+      const bytes = Buffer.from(Array.from({ length: n }, (_, i) => (i * 131 + 7) % 256));
+      const lined = `\n${bytes.toString('base64').replace(/.{1,76}/g, '$&\n')}`;
+      assert.deepEqual([...value(`<base64>${lined}</base64>`, r)], [...bytes], `length ${n}`);
+      assert.deepEqual([...value(`<base64>${lined.replace('\n', '\n\n')}</base64>`, r)], [...bytes], `blank line, length ${n}`);
+      const at = 500; // inside the seventh line
+      for (const c of ['\u0141', '\u4141', '\u00e9', '-', '_', '*', '.', '=']) {
+        const e = thrown(() => value(`<base64>${lined.slice(0, at)}${c}${lined.slice(at + 1)}</base64>`, r));
+        assert.equal(e.reason, 'value');
+        assert.match(e.message, /outside the base64 alphabet/, `${JSON.stringify(c)}, length ${n}`);
+      }
+      for (const broken of [`${lined}\u00a0`, `\u2028${lined}`, `${lined.slice(0, at)} ${lined.slice(at + 1)}`, `${lined.slice(0, at)}${lined.slice(at + 1)}`, `${lined.slice(0, -1)}A\n`]) {
+        const e = thrown(() => value(`<base64>${broken}</base64>`, r));
+        assert.equal(e.reason, 'value');
+        assert.match(e.message, /padding or a length|outside the base64 alphabet/, `length ${n}`);
+      }
+    }
   }));
   it('base64: empty content is zero bytes', () => forEachReader((r) => {
     for (const inner of ['<base64></base64>', '<base64/>', '<base64>\n</base64>']) {
