@@ -18,7 +18,7 @@ import type { MulticallCall, ClientMulticallOptions, MulticallShape, MulticallSl
 import { checkCallOptions, resolveClientOptions, type CallOptions, type ClientOptions, type ClientSettings } from './options.js';
 import { pickTransport } from './pick-transport.js';
 import { createRemoteApi, type DynamicApi, type RemoteApi, type RemoteApiOptions } from './proxy.js';
-import type { Transport, TransportResponse } from './transport.js';
+import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 import { contractClientSide } from '../core/contract-seam.js';
 import type { BatchApi, BatchResults, Contract, ContractApi, PlannedCall } from '../contract/define.js';
 
@@ -239,12 +239,8 @@ export class Client {
     if (this.readerLoading !== undefined) await this.readerLoading;
     const signal = options?.signal;
     if (signal?.aborted === true) throw new AbortError('XML-RPC call aborted before it started', { cause: signal.reason });
-    // One guard for the whole call: its deadline and the caller's signal, both seen by the transport.
-    const stop = new AbortController();
     const timeoutMs = options?.timeoutMs ?? this.settings.timeoutMs;
-    const timer = timeoutMs > 0 ? setTimeout(() => stop.abort(new TimeoutError('call', timeoutMs)), timeoutMs) : undefined;
-    const onAbort = (): void => stop.abort(new AbortError('XML-RPC call aborted', { cause: signal?.reason }));
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const startedMs = timeoutMs > 0 ? Date.now() : 0;
     this.active++;
     try {
       const headers = { ...this.baseHeaders };
@@ -261,22 +257,22 @@ export class Client {
       // Awaiting only while the transport loads saves a turn of the event loop per call.
       const current = this.currentTransport();
       const transport = current instanceof Promise ? await current : current;
-      const response = await transport.post({
-        url: this.url, headers, body, signal: stop.signal, maxResponseBytes: this.settings.maxResponseBytes,
-      });
+      // The deadline counts from the start of the call: what the awaits above took is spent.
+      const leftMs = timeoutMs > 0 ? timeoutMs - (Date.now() - startedMs) : 0;
+      if (timeoutMs > 0 && leftMs <= 0) throw new TimeoutError('call', timeoutMs);
+      const request = { url: this.url, headers, body, maxResponseBytes: this.settings.maxResponseBytes };
+      const response = transport.enforcesTimeout === true
+        ? await postDirect(transport, request, signal, timeoutMs, leftMs)
+        : await postGuarded(transport, request, signal, timeoutMs, leftMs);
       jar?.store(cookieLines(response.headers['set-cookie']));
       const identity = this.identityBody(response);
-      const inflated = identity ?? await this.inflate(response);
-      // Inflating is asynchronous: the guard may have fired meanwhile.
-      if (stop.signal.aborted) throw stop.signal.reason;
+      if (identity !== undefined) return identity;
+      const inflated = await this.inflate(response);
+      // Inflating is asynchronous: the call may have been stopped meanwhile (hence the cast: TS keeps the early check's narrowing).
+      if ((signal?.aborted as boolean | undefined) === true) throw new AbortError('XML-RPC call aborted', { cause: signal?.reason });
+      if (timeoutMs > 0 && Date.now() - startedMs >= timeoutMs) throw new TimeoutError('call', timeoutMs);
       return inflated;
-    } catch (error) {
-      // Whatever the transport threw once the guard fired, the guard's reason is the answer.
-      if (stop.signal.aborted && error !== stop.signal.reason) throw stop.signal.reason;
-      throw error;
     } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
       if (--this.active === 0) for (const wake of this.whenIdle.splice(0)) wake();
     }
   }
@@ -360,6 +356,46 @@ export class Client {
 }
 
 const utf8 = new TextEncoder();
+
+/** A request as the client builds it, before the deadline and the signal are added. */
+type PlainRequest = Omit<TransportRequest, 'signal' | 'timeoutMs'>;
+
+/**
+ * Posts through a transport that enforces the deadline and the caller's signal itself: no guard
+ * of ours. Its call timeout names the call's whole `timeoutMs`, though part was spent before.
+ */
+async function postDirect(transport: Transport, request: PlainRequest, signal: AbortSignal | undefined, timeoutMs: number, leftMs: number): Promise<TransportResponse> {
+  try {
+    return await transport.post(leftMs > 0 ? { ...request, signal, timeoutMs: leftMs } : { ...request, signal });
+  } catch (error) {
+    if (error instanceof TimeoutError && error.phase === 'call' && error.timeoutMs !== timeoutMs) {
+      throw new TimeoutError('call', timeoutMs, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/**
+ * Posts through any other transport (a user's) under one guard: an `AbortController` fired by
+ * the deadline or the caller's signal, whose reason is the answer whatever the transport throws.
+ */
+async function postGuarded(transport: Transport, request: PlainRequest, signal: AbortSignal | undefined, timeoutMs: number, leftMs: number): Promise<TransportResponse> {
+  const stop = new AbortController();
+  const timer = leftMs > 0 ? setTimeout(() => stop.abort(new TimeoutError('call', timeoutMs)), leftMs) : undefined;
+  const onAbort = (): void => stop.abort(new AbortError('XML-RPC call aborted', { cause: signal?.reason }));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const response = await transport.post({ ...request, signal: stop.signal });
+    if (stop.signal.aborted) throw stop.signal.reason;
+    return response;
+  } catch (error) {
+    if (stop.signal.aborted && error !== stop.signal.reason) throw stop.signal.reason;
+    throw error;
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
 
 function describe(value: unknown): string {
   if (value === null) return 'null';

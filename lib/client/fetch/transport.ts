@@ -17,6 +17,8 @@ const HEADERS_FETCH_OWNS = new Set(['accept-encoding', 'content-length', 'connec
 
 /** The fetch transport of one client. */
 export class FetchTransport implements Transport {
+  /** This transport keeps the call's deadline and signal itself. */
+  readonly enforcesTimeout = true;
   private closed = false;
 
   /** A transport to `endpoint` through `fetchFunction` (the global `fetch` when not given). */
@@ -31,10 +33,11 @@ export class FetchTransport implements Transport {
     if (this.closed) throw new NetworkError(`The client for ${this.endpoint.display} is closed`);
     const fetchFunction = this.fetchFunction ?? (globalThis.fetch as FetchFunction | undefined);
     if (fetchFunction === undefined) throw new NetworkError('This runtime has no global fetch: pass one as the fetch option');
-    // The phase limits abort through `phase`; the caller's signal (deadline, cancel) through request.signal.
+    // The limits (phases, the call's deadline) abort through `phase`; a cancel through request.signal.
     const phase = new AbortController();
-    const signal = AbortSignal.any([request.signal, phase.signal]);
+    const signal = request.signal === undefined ? phase.signal : AbortSignal.any([request.signal, phase.signal]);
     const { headersTimeoutMs, bodyTimeoutMs } = this.settings;
+    const deadline = startTimer(phase, 'call', request.timeoutMs ?? 0);
     let timer = startTimer(phase, 'headers', headersTimeoutMs);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) if (!HEADERS_FETCH_OWNS.has(name)) headers[name] = value;
@@ -71,6 +74,7 @@ export class FetchTransport implements Transport {
       return { status, statusText: response.statusText, headers: responseHeaders, body };
     } finally {
       clearTimeout(timer);
+      clearTimeout(deadline);
     }
   }
 
@@ -81,9 +85,9 @@ export class FetchTransport implements Transport {
   }
 
   /** Maps fetch's failures (a `TypeError` with the cause, or the abort reason) to ours. */
-  private async mapError(error: unknown, callSignal: AbortSignal, phaseSignal: AbortSignal): Promise<Error> {
+  private async mapError(error: unknown, callSignal: AbortSignal | undefined, phaseSignal: AbortSignal): Promise<Error> {
     if (phaseSignal.aborted && phaseSignal.reason instanceof TimeoutError) return phaseSignal.reason;
-    if (callSignal.aborted) return new AbortError('XML-RPC call aborted', { cause: callSignal.reason });
+    if (callSignal?.aborted === true) return new AbortError('XML-RPC call aborted', { cause: callSignal.reason });
     if (error instanceof NetworkError || error instanceof DecodeError) return error;
     const cause = (error as { cause?: unknown } | null)?.cause;
     const code = errorCode(cause) || errorCode(error);
@@ -95,7 +99,7 @@ export class FetchTransport implements Transport {
 }
 
 /** Aborts `phase` with a {@link TimeoutError} after `ms` (0: never). */
-function startTimer(phase: AbortController, name: 'headers' | 'body', ms: number): ReturnType<typeof setTimeout> | undefined {
+function startTimer(phase: AbortController, name: 'headers' | 'body' | 'call', ms: number): ReturnType<typeof setTimeout> | undefined {
   if (ms <= 0) return undefined;
   return setTimeout(() => phase.abort(new TimeoutError(name, ms)), ms);
 }
