@@ -12,7 +12,8 @@ import { AbortError, DecodeError, Fault, HttpError, NetworkError, OptionError, T
 import type { XmlRpcValue } from '../core/values.js';
 import type { CookieJar } from './cookies.js';
 import { basicAuthorization, parseEndpoint, type Endpoint } from './endpoint.js';
-import { bodyExcerpt, charsetOf, flattenHeaders, httpStatusError } from './error-prose.js';
+import { bodyExcerpt, charsetOf, flattenHeaders } from './error-prose.js';
+import type { InflatedResponse } from './response-errors.js';
 export type { MulticallCall } from './multicall.js';
 import type { MulticallCall, ClientMulticallOptions, MulticallShape, MulticallSlot } from './multicall.js';
 import { checkCallOptions, resolveClientOptions, type CallOptions, type ClientOptions, type ClientSettings } from './options.js';
@@ -24,12 +25,6 @@ import type { BatchApi, BatchResults, Contract, ContractApi, PlannedCall } from 
 
 /** The batch builder of a typed multicall, as the implementation sees it. */
 type ContractBatchBuilder = (batch: never) => readonly PlannedCall[];
-
-/** A 200 response with its body inflated. */
-interface InflatedResponse {
-  headers: Record<string, string>;
-  body: Uint8Array;
-}
 
 /**
  * An XML-RPC client for one server URL.
@@ -290,28 +285,9 @@ export class Client {
 
   /** Inflates the body under `maxResponseBytes` and turns a non-200 status into an {@link HttpError}. */
   private async inflate(response: TransportResponse): Promise<InflatedResponse> {
-    const headers = flattenHeaders(response.headers);
-    const coding = headers['content-encoding'] ?? '';
-    const max = this.settings.maxResponseBytes;
-    const { CompressionError, inflateBody } = await import('../core/compression.js');
-    if (response.status !== 200) {
-      let shown = response.body;
-      try {
-        shown = await inflateBody(response.body, coding, max, { partial: true });
-      } catch {
-        // Show what arrived, even if it does not inflate.
-      }
-      throw await httpStatusError(response.status, response.statusText ?? '', headers, shown, this.url);
-    }
-    try {
-      return { headers, body: await inflateBody(response.body, coding, max) };
-    } catch (error) {
-      if (error instanceof CompressionError && error.reason === 'limit') {
-        throw new DecodeError('limit', `inflated response body is larger than maxResponseBytes, ${max} bytes`, '', undefined, { cause: error });
-      }
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new HttpError(`Could not inflate the ${coding} response from ${this.url}: ${detail}`, 200, headers, '', { cause: error });
-    }
+    // What inflating and the HttpErrors need loads with the first compressed or failed response.
+    const { inflateResponse } = await import('./response-errors.js');
+    return inflateResponse(response, flattenHeaders(response.headers), this.settings.maxResponseBytes, this.url, bodyExcerpt);
   }
 
   private async callEach(batch: Array<{ methodName: string; params: readonly unknown[] }>, options?: CallOptions): Promise<Array<XmlRpcValue | Fault>> {
@@ -340,17 +316,10 @@ export class Client {
       const options = this.lastDecodeOptions;
       return decodeResponse(response.body, options);
     } catch (error) {
-      if (error instanceof DecodeError && error.reason !== 'limit' && isNotXmlRpc(response.body, contentType)) {
-        const text = bodyExcerpt(response.body, contentType);
-        const { summarizeBody } = await import('./failure-prose.js');
-        const gist = summarizeBody(text, contentType);
-        throw new HttpError(
-          `Expected an XML-RPC response from ${this.url}, got ${contentType ?? 'a body without Content-Type'}` +
-            (gist === '' ? '' : `: ${gist}`),
-          200, response.headers, text, { cause: error },
-        );
-      }
-      throw error;
+      if (!(error instanceof DecodeError) || error.reason === 'limit') throw error;
+      // A body that is plainly not XML-RPC (an HTML page, JSON) gets an HttpError that says so.
+      const { notXmlRpcError } = await import('./response-errors.js');
+      throw notXmlRpcError(error, response.body, response.headers, this.url, bodyExcerpt) ?? error;
     }
   }
 }
@@ -406,12 +375,4 @@ function describe(value: unknown): string {
 /** `Set-Cookie` values as the jar takes them. */
 function cookieLines(value: string | readonly string[] | undefined): string | string[] | undefined {
   return value === undefined || typeof value === 'string' ? value : [...value];
-}
-
-/** A body that is plainly not XML-RPC: a non-XML media type, or an HTML page. */
-function isNotXmlRpc(body: Uint8Array, contentType: string | undefined): boolean {
-  const head = new TextDecoder('latin1').decode(body.subarray(0, 512)).trimStart().toLowerCase();
-  if (head.startsWith('<!doctype html') || head.startsWith('<html')) return true;
-  if (contentType === undefined) return false;
-  return !/xml/i.test(contentType);
 }
