@@ -15,7 +15,8 @@ import { basicAuthorization, parseEndpoint, type Endpoint } from './endpoint.js'
 import { bodyExcerpt, charsetOf, flattenHeaders } from './error-prose.js';
 import type { InflatedResponse } from './response-errors.js';
 export type { MulticallCall } from './multicall.js';
-import type { MulticallCall, ClientMulticallOptions, MulticallShape, MulticallSlot } from './multicall.js';
+import type { MulticallCall, ClientMulticallOptions, MulticallSlot } from './multicall.js';
+import type { MulticallState } from './multicall-read.js';
 import { checkCallOptions, resolveClientOptions, type CallOptions, type ClientOptions, type ClientSettings } from './options.js';
 import { pickTransport } from './pick-transport.js';
 import { createRemoteApi, type DynamicApi, type RemoteApi, type RemoteApiOptions } from './proxy.js';
@@ -61,11 +62,8 @@ export class Client {
   private readonly decodeOptions: DecodeOptions | undefined;
   /** Set while the optional fast-xml-parser reader (`decode.reader`) loads; awaited before a decode. */
   private readerLoading: Promise<void> | undefined;
-  private readonly multicallFallback: boolean;
-  /** Learnt from the first multicall: false once the server said it has no `system.multicall`. */
-  private multicallSupported: boolean | undefined;
-  /** Learnt from earlier multicalls: 'unwrapped' once the server answered in supervisord's shape. */
-  private multicallShape: MulticallShape | undefined;
+  /** What multicalls learnt about the server, and whether to fall back to single calls. */
+  private readonly multicallState: MulticallState;
   private closed = false;
   /** The Content-Type of the last response and the decode options it gave. */
   private lastContentType: string | undefined;
@@ -100,7 +98,7 @@ export class Client {
         this.readerLoading = undefined;
       });
     }
-    this.multicallFallback = options.multicallFallback ?? true;
+    this.multicallState = { fallback: options.multicallFallback ?? true, supported: undefined, shape: undefined };
     this.keepsCookies = options.cookies === true;
     const headers: Record<string, string> = { 'content-type': 'text/xml', 'user-agent': this.settings.userAgent };
     if (options.decompressResponses ?? true) headers['accept-encoding'] = 'gzip, deflate';
@@ -155,26 +153,9 @@ export class Client {
     const contract = contractClientSide(calls);
     if (contract !== undefined) return contract.multicall(this as never, calls as never, options as never, contractCallOptions as never) as Promise<unknown[]>;
     if (typeof options === 'function') throw new TypeError('multicall(calls, options): options must be an object; a builder function goes with a contract');
-    // The reading of multicall answers loads with the first multicall (a chunk of its own in a browser bundle).
-    const { isMulticallMissing, readMulticallResult, splitMulticallOptions, toMulticallBatch } = await import('./multicall-read.js');
-    const batch = toMulticallBatch(calls as readonly MulticallCall[]);
-    const { callOptions, shape } = splitMulticallOptions(options);
-    if (batch.length === 0) return [];
-    if (this.multicallSupported === false) return this.callEach(batch, callOptions);
-    let result: XmlRpcValue;
-    try {
-      result = await this.call('system.multicall', [batch], callOptions);
-    } catch (error) {
-      if (this.multicallFallback && error instanceof Fault && isMulticallMissing(error)) {
-        this.multicallSupported = false;
-        return this.callEach(batch, callOptions);
-      }
-      throw error;
-    }
-    this.multicallSupported = true;
-    const reading = readMulticallResult(result, batch.length, { known: this.multicallShape, forced: shape });
-    this.multicallShape ??= reading.evidence;
-    return reading.slots;
+    // Multicall batching loads with the first multicall (a chunk of its own in a browser bundle).
+    const { runMulticall } = await import('./multicall-read.js');
+    return runMulticall((name, params, callOptions) => this.call(name, params, callOptions), this.multicallState, calls as readonly MulticallCall[], options);
   }
 
   /**
@@ -288,19 +269,6 @@ export class Client {
     // What inflating and the HttpErrors need loads with the first compressed or failed response.
     const { inflateResponse } = await import('./response-errors.js');
     return inflateResponse(response, flattenHeaders(response.headers), this.settings.maxResponseBytes, this.url, bodyExcerpt);
-  }
-
-  private async callEach(batch: Array<{ methodName: string; params: readonly unknown[] }>, options?: CallOptions): Promise<Array<XmlRpcValue | Fault>> {
-    const out: Array<XmlRpcValue | Fault> = [];
-    for (const c of batch) {
-      try {
-        out.push(await this.call(c.methodName, c.params, options));
-      } catch (error) {
-        if (!(error instanceof Fault)) throw error;
-        out.push(error);
-      }
-    }
-    return out;
   }
 
   private async decode(response: InflatedResponse): Promise<XmlRpcValue> {
