@@ -17,6 +17,7 @@ import type { InflatedResponse } from './response-errors.js';
 export type { MulticallCall } from './multicall.js';
 import type { MulticallCall, ClientMulticallOptions, MulticallSlot } from './multicall.js';
 import type { MulticallState } from './multicall-read.js';
+import type { PlainRequest } from './guarded-post.js';
 import { checkCallOptions, resolveClientOptions, type CallOptions, type ClientOptions, type ClientSettings } from './options.js';
 import { pickTransport } from './pick-transport.js';
 import { createRemoteApi, type DynamicApi, type RemoteApi, type RemoteApiOptions } from './proxy.js';
@@ -239,7 +240,7 @@ export class Client {
       const request = { url: this.url, headers, body, maxResponseBytes: this.settings.maxResponseBytes };
       const response = transport.enforcesTimeout === true
         ? await postDirect(transport, request, signal, timeoutMs, leftMs)
-        : await postGuarded(transport, request, signal, timeoutMs, leftMs);
+        : await (await (guardLoading ??= import('./guarded-post.js'))).postGuarded(transport, request, signal, timeoutMs, leftMs);
       jar?.store(cookieLines(response.headers['set-cookie']));
       const identity = this.identityBody(response);
       if (identity !== undefined) return identity;
@@ -294,8 +295,8 @@ export class Client {
 
 const utf8 = new TextEncoder();
 
-/** A request as the client builds it, before the deadline and the signal are added. */
-type PlainRequest = Omit<TransportRequest, 'signal' | 'timeoutMs'>;
+/** The guard of calls through a user's transport: loaded with the first such call (a chunk of its own in a browser bundle). */
+let guardLoading: Promise<typeof import('./guarded-post.js')> | undefined;
 
 /**
  * Posts through a transport that enforces the deadline and the caller's signal itself: no guard
@@ -309,28 +310,6 @@ async function postDirect(transport: Transport, request: PlainRequest, signal: A
       throw new TimeoutError('call', timeoutMs, { cause: error });
     }
     throw error;
-  }
-}
-
-/**
- * Posts through any other transport (a user's) under one guard: an `AbortController` fired by
- * the deadline or the caller's signal, whose reason is the answer whatever the transport throws.
- */
-async function postGuarded(transport: Transport, request: PlainRequest, signal: AbortSignal | undefined, timeoutMs: number, leftMs: number): Promise<TransportResponse> {
-  const stop = new AbortController();
-  const timer = leftMs > 0 ? setTimeout(() => stop.abort(new TimeoutError('call', timeoutMs)), leftMs) : undefined;
-  const onAbort = (): void => stop.abort(new AbortError('XML-RPC call aborted', { cause: signal?.reason }));
-  signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    const response = await transport.post({ ...request, signal: stop.signal });
-    if (stop.signal.aborted) throw stop.signal.reason;
-    return response;
-  } catch (error) {
-    if (stop.signal.aborted && error !== stop.signal.reason) throw stop.signal.reason;
-    throw error;
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
   }
 }
 
