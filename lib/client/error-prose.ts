@@ -54,9 +54,3 @@ export function responseTooLarge(max: number, declared?: number): DecodeError {
   const detail = declared === undefined ? '' : ` (Content-Length ${declared})`;
   return new DecodeError('limit', `response body is larger than maxResponseBytes, ${max} bytes${detail}`);
 }
-
-/** The string `code` of an error (Node's and undici's), or ''. */
-export function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : '';
-}

@@ -3,8 +3,8 @@
  * compressed one, and the typed errors of a bad status or a body that is not XML-RPC. Loaded on
  * the first such response, so a browser bundle carries it only as a chunk loaded on demand.
  */
-import { DecodeError, HttpError } from '../core/errors.js';
-import { statusMessage, summarizeBody } from './failure-prose.js';
+import { AbortError, DecodeError, HttpError, NetworkError, TimeoutError } from '../core/errors.js';
+import { errorCode, networkFailureMessage, statusMessage, summarizeBody } from './failure-prose.js';
 import type { TransportResponse } from './transport.js';
 
 /**
@@ -77,3 +77,16 @@ export function notXmlRpcError(
   );
 }
 
+/**
+ * Maps a failed fetch (a `TypeError` with the cause, or the abort reason) to our typed error:
+ * the phase or deadline `TimeoutError`, an `AbortError` for the caller's signal, else a `NetworkError`.
+ */
+export function fetchError(error: unknown, callSignal: AbortSignal | undefined, phaseSignal: AbortSignal, display: string): Error {
+  if (phaseSignal.aborted && phaseSignal.reason instanceof TimeoutError) return phaseSignal.reason;
+  if (callSignal?.aborted === true) return new AbortError('XML-RPC call aborted', { cause: callSignal.reason });
+  if (error instanceof NetworkError || error instanceof DecodeError) return error;
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  const code = errorCode(cause) || errorCode(error);
+  const detail = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
+  return new NetworkError(networkFailureMessage(code, detail, display), { cause: error });
+}

@@ -6,9 +6,9 @@
  * the inflated bytes as they arrive and the response goes back without its `content-encoding`.
  */
 import { concatBytes } from '../../core/bytes.js';
-import { AbortError, DecodeError, NetworkError, TimeoutError } from '../../core/errors.js';
+import { DecodeError, NetworkError, TimeoutError } from '../../core/errors.js';
 import type { Endpoint } from '../endpoint.js';
-import { ERROR_BODY_BYTES, errorCode, responseTooLarge } from '../error-prose.js';
+import { ERROR_BODY_BYTES, responseTooLarge } from '../error-prose.js';
 import type { ClientSettings, FetchFunction } from '../options.js';
 import type { Transport, TransportRequest, TransportResponse } from '../transport.js';
 
@@ -48,7 +48,7 @@ export class FetchTransport implements Transport {
           method: 'POST', headers, body: request.body, signal, redirect: 'manual',
         });
       } catch (error) {
-        throw await this.mapError(error, request.signal, phase.signal);
+        throw await fetchFailure(error, request.signal, phase.signal, this.endpoint.display);
       }
       clearTimeout(timer);
       timer = startTimer(phase, 'body', bodyTimeoutMs);
@@ -67,7 +67,7 @@ export class FetchTransport implements Transport {
         });
       } catch (error) {
         if (error instanceof DecodeError) throw error;
-        throw await this.mapError(error, request.signal, phase.signal);
+        throw await fetchFailure(error, request.signal, phase.signal, this.endpoint.display);
       }
       delete responseHeaders['content-encoding'];
       delete responseHeaders['content-length'];
@@ -83,19 +83,11 @@ export class FetchTransport implements Transport {
     this.closed = true;
     return Promise.resolve();
   }
+}
 
-  /** Maps fetch's failures (a `TypeError` with the cause, or the abort reason) to ours. */
-  private async mapError(error: unknown, callSignal: AbortSignal | undefined, phaseSignal: AbortSignal): Promise<Error> {
-    if (phaseSignal.aborted && phaseSignal.reason instanceof TimeoutError) return phaseSignal.reason;
-    if (callSignal?.aborted === true) return new AbortError('XML-RPC call aborted', { cause: callSignal.reason });
-    if (error instanceof NetworkError || error instanceof DecodeError) return error;
-    const cause = (error as { cause?: unknown } | null)?.cause;
-    const code = errorCode(cause) || errorCode(error);
-    const detail = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
-    // The prose of a failed exchange loads with the first failure (a chunk of its own in a browser bundle).
-    const { networkFailureMessage } = await import('../failure-prose.js');
-    return new NetworkError(networkFailureMessage(code, detail, this.endpoint.display), { cause: error });
-  }
+/** Our typed error for a failed fetch; what builds it loads with the first failure (a chunk of its own in a browser bundle). */
+async function fetchFailure(error: unknown, callSignal: AbortSignal | undefined, phaseSignal: AbortSignal, display: string): Promise<Error> {
+  return (await import('../response-errors.js')).fetchError(error, callSignal, phaseSignal, display);
 }
 
 /** Aborts `phase` with a {@link TimeoutError} after `ms` (0: never). */
