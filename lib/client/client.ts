@@ -5,6 +5,7 @@
  * digest §7.4) and the typed proxy.
  */
 import { traceCall } from '../core/tracing.js';
+import { describe } from '../core/options.js';
 import { encodeCall } from '../codec/encode.js';
 import { decodeResponse, loadFastXmlParser } from '../codec/decode.js';
 import type { DecodeOptions, EncodeOptions } from '../codec/options.js';
@@ -311,12 +312,6 @@ async function postDirect(transport: Transport, request: PlainRequest, signal: A
     }
     throw error;
   }
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'string' ? JSON.stringify(value) : typeof value;
 }
 
 /** `Set-Cookie` values as the jar takes them. */
