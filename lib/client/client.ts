@@ -18,7 +18,6 @@ import type { InflatedResponse } from './response-errors.js';
 export type { MulticallCall } from './multicall.js';
 import type { MulticallCall, ClientMulticallOptions, MulticallSlot } from './multicall.js';
 import type { MulticallState } from './multicall-read.js';
-import type { PlainRequest } from './guarded-post.js';
 import { checkCallOptions, resolveClientOptions, type CallOptions, type ClientOptions, type ClientSettings } from './options.js';
 import { pickTransport } from './pick-transport.js';
 import { createRemoteApi, type DynamicApi, type RemoteApi, type RemoteApiOptions } from './proxy.js';
@@ -238,11 +237,11 @@ export class Client {
       // The deadline counts from the start of the call: what the awaits above took is spent.
       const leftMs = timeoutMs > 0 ? timeoutMs - (Date.now() - startedMs) : 0;
       if (timeoutMs > 0 && leftMs <= 0) throw new TimeoutError('call', timeoutMs);
-      const request = { url: this.url, headers, body, maxResponseBytes: this.settings.maxResponseBytes };
+      const request = { url: this.url, headers, body, maxResponseBytes: this.settings.maxResponseBytes, signal, timeoutMs: leftMs > 0 ? leftMs : undefined };
       const response = transport.enforcesTimeout === true
-        ? await postDirect(transport, request, signal, timeoutMs, leftMs)
-        : await (await (guardLoading ??= import('./guarded-post.js'))).postGuarded(transport, request, signal, timeoutMs, leftMs);
-      jar?.store(cookieLines(response.headers['set-cookie']));
+        ? await postDirect(transport, request, timeoutMs)
+        : await (await (guardLoading ??= import('./guarded-post.js'))).postGuarded(transport, request, timeoutMs);
+      jar?.store(response.headers['set-cookie']);
       const identity = this.identityBody(response);
       if (identity !== undefined) return identity;
       const inflated = await this.inflate(response);
@@ -303,18 +302,13 @@ let guardLoading: Promise<typeof import('./guarded-post.js')> | undefined;
  * Posts through a transport that enforces the deadline and the caller's signal itself: no guard
  * of ours. Its call timeout names the call's whole `timeoutMs`, though part was spent before.
  */
-async function postDirect(transport: Transport, request: PlainRequest, signal: AbortSignal | undefined, timeoutMs: number, leftMs: number): Promise<TransportResponse> {
+async function postDirect(transport: Transport, request: TransportRequest, timeoutMs: number): Promise<TransportResponse> {
   try {
-    return await transport.post(leftMs > 0 ? { ...request, signal, timeoutMs: leftMs } : { ...request, signal });
+    return await transport.post(request);
   } catch (error) {
     if (error instanceof TimeoutError && error.phase === 'call' && error.timeoutMs !== timeoutMs) {
       throw new TimeoutError('call', timeoutMs, { cause: error });
     }
     throw error;
   }
-}
-
-/** `Set-Cookie` values as the jar takes them. */
-function cookieLines(value: string | readonly string[] | undefined): string | string[] | undefined {
-  return value === undefined || typeof value === 'string' ? value : [...value];
 }
