@@ -153,7 +153,6 @@ export class Client {
   async multicall(calls: readonly MulticallCall[] | Contract, options?: ClientMulticallOptions | ContractBatchBuilder, contractCallOptions?: ClientMulticallOptions): Promise<unknown[]> {
     const contract = contractClientSide(calls);
     if (contract !== undefined) return contract.multicall(this as never, calls as never, options as never, contractCallOptions as never) as Promise<unknown[]>;
-    if (typeof options === 'function') throw new TypeError('multicall(calls, options): options must be an object; a builder function goes with a contract');
     // Multicall batching loads with the first multicall (a chunk of its own in a browser bundle).
     const { runMulticall } = await import('./multicall-read.js');
     return runMulticall((name, params, callOptions) => this.call(name, params, callOptions), this.multicallState, calls as readonly MulticallCall[], options);

@@ -135,7 +135,12 @@ export type CallFunction = (methodName: string, params: readonly unknown[], opti
  * Sends the calls in one `system.multicall` and reads its slots; when the server has no
  * `system.multicall` (and `state.fallback`), makes them one by one, in order.
  */
-export async function runMulticall(call: CallFunction, state: MulticallState, calls: readonly MulticallCall[], options: ClientMulticallOptions | undefined): Promise<MulticallSlot[]> {
+export async function runMulticall(
+  call: CallFunction, state: MulticallState, calls: readonly MulticallCall[],
+  // A function here is a builder given without its contract: refused with a TypeError.
+  options: ClientMulticallOptions | ((batch: never) => unknown) | undefined,
+): Promise<MulticallSlot[]> {
+  if (typeof options === 'function') throw new TypeError('multicall(calls, options): options must be an object; a builder function goes with a contract');
   const batch = toMulticallBatch(calls);
   const { callOptions, shape } = splitMulticallOptions(options);
   if (batch.length === 0) return [];
