@@ -48,27 +48,29 @@ type ContractBatchBuilder = (batch: never) => readonly PlannedCall[];
  * @group Client
  */
 export class Client {
+  // Fields set in the constructor are `declare`d: no class-field definitions are emitted for them
+  // (they cost bytes in a browser bundle and change nothing, as the constructor sets each).
   /** The server URL, without credentials. */
-  readonly url: string;
-  private readonly endpoint: Endpoint;
-  private readonly settings: ClientSettings;
-  private readonly baseHeaders: Record<string, string>;
-  private readonly keepsCookies: boolean;
+  declare readonly url: string;
+  private declare readonly endpoint: Endpoint;
+  private declare readonly settings: ClientSettings;
+  private declare readonly baseHeaders: Record<string, string>;
+  private declare readonly keepsCookies: boolean;
   /** The cookie jar, loaded at the first call of a client with `cookies: true` (a browser bundle loads it only then). */
   private cookies: Promise<CookieJar> | undefined;
   /** The transport, or how to get it on first use (the undici one loads lazily). */
   private transport: Transport | (() => Promise<Transport>);
   private transportLoading: Promise<Transport> | undefined;
-  private readonly encodeOptions: EncodeOptions | undefined;
-  private readonly decodeOptions: DecodeOptions | undefined;
+  private declare readonly encodeOptions: EncodeOptions | undefined;
+  private declare readonly decodeOptions: DecodeOptions | undefined;
   /** Set while the optional fast-xml-parser reader (`decode.reader`) loads; awaited before a decode. */
   private readerLoading: Promise<void> | undefined;
   /** What multicalls learnt about the server, and whether to fall back to single calls. */
-  private readonly multicallState: MulticallState;
+  private declare readonly multicallState: MulticallState;
   private closed = false;
   /** The Content-Type of the last response and the decode options it gave. */
   private lastContentType: string | undefined;
-  private lastDecodeOptions: DecodeOptions | undefined;
+  private declare lastDecodeOptions: DecodeOptions | undefined;
   /** Calls in flight; `close()` waits for them. */
   private active = 0;
   private whenIdle: Array<() => void> = [];
@@ -155,7 +157,7 @@ export class Client {
     if (contract !== undefined) return contract.multicall(this as never, calls as never, options as never, contractCallOptions as never) as Promise<unknown[]>;
     // Multicall batching loads with the first multicall (a chunk of its own in a browser bundle).
     const { runMulticall } = await import('./multicall-read.js');
-    return runMulticall((name, params, callOptions) => this.call(name, params, callOptions), this.multicallState, calls as readonly MulticallCall[], options);
+    return runMulticall(this.call.bind(this), this.multicallState, calls as readonly MulticallCall[], options);
   }
 
   /**
@@ -171,9 +173,7 @@ export class Client {
   proxy<T = DynamicApi>(options: RemoteApiOptions | Contract = {}): RemoteApi<T> | ContractApi<Contract, CallOptions> {
     const contract = contractClientSide(options);
     if (contract !== undefined) return contract.proxy(this as never, options as never) as never;
-    const call = (name: string, params: unknown[], callOptions: CallOptions | undefined): Promise<unknown> =>
-      this.call(name, params, callOptions);
-    return createRemoteApi(call, options as RemoteApiOptions) as RemoteApi<T>;
+    return createRemoteApi(this.call.bind(this), options as RemoteApiOptions) as RemoteApi<T>;
   }
 
   /** Closes the connections once calls in flight are done; later calls fail with a `NetworkError`. */
@@ -216,7 +216,7 @@ export class Client {
     const signal = options?.signal;
     if (signal?.aborted === true) throw new AbortError('XML-RPC call aborted before it started', { cause: signal.reason });
     const timeoutMs = options?.timeoutMs ?? this.settings.timeoutMs;
-    const startedMs = timeoutMs > 0 ? Date.now() : 0;
+    const startedMs = Date.now();
     this.active++;
     try {
       const headers = { ...this.baseHeaders };
@@ -234,9 +234,9 @@ export class Client {
       const current = this.currentTransport();
       const transport = current instanceof Promise ? await current : current;
       // The deadline counts from the start of the call: what the awaits above took is spent.
-      const leftMs = timeoutMs > 0 ? timeoutMs - (Date.now() - startedMs) : 0;
-      if (timeoutMs > 0 && leftMs <= 0) throw new TimeoutError('call', timeoutMs);
-      const request = { url: this.url, headers, body, maxResponseBytes: this.settings.maxResponseBytes, signal, timeoutMs: leftMs > 0 ? leftMs : undefined };
+      const leftMs = timeoutMs > 0 ? timeoutMs - (Date.now() - startedMs) : undefined;
+      if (leftMs !== undefined && leftMs <= 0) throw new TimeoutError('call', timeoutMs);
+      const request = { url: this.url, headers, body, maxResponseBytes: this.settings.maxResponseBytes, signal, timeoutMs: leftMs };
       const response = transport.enforcesTimeout === true
         ? await postDirect(transport, request, timeoutMs)
         : await (await (guardLoading ??= import('./guarded-post.js'))).postGuarded(transport, request, timeoutMs);

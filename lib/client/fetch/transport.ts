@@ -21,12 +21,17 @@ export class FetchTransport implements Transport {
   readonly enforcesTimeout = true;
   private closed = false;
 
+  // Set in the constructor; `declare` emits no class-field definitions (bytes in a browser bundle).
+  private declare readonly endpoint: Endpoint;
+  private declare readonly settings: ClientSettings;
+  private declare readonly fetchFunction: FetchFunction | undefined;
+
   /** A transport to `endpoint` through `fetchFunction` (the global `fetch` when not given). */
-  constructor(
-    private readonly endpoint: Endpoint,
-    private readonly settings: ClientSettings,
-    private readonly fetchFunction: FetchFunction | undefined,
-  ) {}
+  constructor(endpoint: Endpoint, settings: ClientSettings, fetchFunction: FetchFunction | undefined) {
+    this.endpoint = endpoint;
+    this.settings = settings;
+    this.fetchFunction = fetchFunction;
+  }
 
   /** Posts the request; resolves with the response of any status, its body inflated by fetch. */
   async post(request: TransportRequest): Promise<TransportResponse> {
@@ -79,9 +84,8 @@ export class FetchTransport implements Transport {
   }
 
   /** The fetch transport holds no connections of its own; later calls fail with a `NetworkError`. */
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.closed = true;
-    return Promise.resolve();
   }
 }
 
