@@ -9,14 +9,8 @@ import { DecodeError } from '../core/errors.js';
 /** How much of an error body an {@link HttpError} keeps. */
 export const ERROR_BODY_BYTES = 1024;
 
-/**
- * Response headers as one string each, as {@link HttpError} has them: the object itself when
- * every value already is one (the usual case: no copy per call), else a flattened copy.
- */
+/** Response headers as one string each, as {@link HttpError} has them. */
 export function flattenHeaders(headers: Readonly<Record<string, string | readonly string[] | undefined>>): Record<string, string> {
-  let flat = true;
-  for (const name in headers) if (typeof headers[name] !== 'string') flat = false;
-  if (flat) return headers as Record<string, string>;
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined) out[name] = typeof value === 'string' ? value : value.join(', ');
