@@ -84,6 +84,31 @@ async function pythonRates(base, payloadName, concurrency, seconds, runs) {
   return JSON.parse(out);
 }
 
+/** Wraps `call` so each call's duration (ms) lands in `sink`. */
+function timed(call, sink) {
+  return async () => {
+    const started = performance.now();
+    await call();
+    sink.push(performance.now() - started);
+  };
+}
+
+/** p50, p99 and max of the durations, in ms. */
+function latency(durations) {
+  const sorted = Float64Array.from(durations).sort();
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] };
+}
+
+function ms(n) {
+  return n >= 10 ? n.toFixed(0) : n >= 1 ? n.toFixed(1) : n.toFixed(2);
+}
+
+/** A table cell: calls/s and, when recorded, p50 / p99 / max latency in ms. */
+function cell(rate, lat) {
+  return lat === undefined ? fmt(rate) : `${fmt(rate)} (${ms(lat.p50)} / ${ms(lat.p99)} / ${ms(lat.max)})`;
+}
+
 function fmt(n) {
   return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1);
 }
@@ -98,6 +123,7 @@ export async function runClientBench({ seconds = 1, runs = 3 } = {}) {
       for (const concurrency of CONCURRENCIES) {
         const clients = makeClients(base, payloadName, concurrency);
         const rates = Object.fromEntries(Object.keys(clients).map((n) => [n, []]));
+        const durations = Object.fromEntries(Object.keys(clients).map((n) => [n, []]));
         // Each client once for warm-up and to check it really decodes the answer.
         for (const [name, c] of Object.entries(clients)) {
           const v = await c.call();
@@ -107,12 +133,13 @@ export async function runClientBench({ seconds = 1, runs = 3 } = {}) {
         }
         // Interleave the runs so drift hits every client alike.
         for (let r = 0; r < runs; r++) {
-          for (const [name, c] of Object.entries(clients)) rates[name].push(await measure(c.call, concurrency, seconds * 1000));
+          for (const [name, c] of Object.entries(clients)) rates[name].push(await measure(timed(c.call, durations[name]), concurrency, seconds * 1000));
         }
         for (const c of Object.values(clients)) await c.close();
         rates['Python ServerProxy'] = await pythonRates(base, payloadName, concurrency, seconds, runs);
         const m = Object.fromEntries(Object.entries(rates).map(([n, v]) => [n, median(v)]));
-        rows.push({ payloadName, concurrency, m });
+        const lat = Object.fromEntries(Object.entries(durations).map(([n, d]) => [n, latency(d)]));
+        rows.push({ payloadName, concurrency, m, lat });
         process.stderr.write(`${payloadName} c=${concurrency}: ${Object.entries(m).map(([n, v]) => `${n} ${fmt(v)}`).join(', ')}\n`);
       }
     }
@@ -123,13 +150,14 @@ export async function runClientBench({ seconds = 1, runs = 3 } = {}) {
   const names = ['raw undici', 'xmlrpc-ts', 'npm xmlrpc', '@foxglove/xmlrpc', 'Python ServerProxy'];
   const lines = [
     `Calls per second (median of ${runs} runs of ${seconds} s), Node ${process.version}, ${os.cpus().length} CPUs, ${os.cpus()[0]?.model ?? 'unknown CPU'}.`,
+    'In brackets: latency p50 / p99 / max in ms over every call of the runs (not recorded for Python).',
     '',
     `| payload | concurrency | ${names.join(' | ')} | xmlrpc-ts / raw undici | xmlrpc-ts / Python |`,
     `|---|---:|${names.map(() => '---:').join('|')}|---:|---:|`,
   ];
-  for (const { payloadName, concurrency, m } of rows) {
+  for (const { payloadName, concurrency, m, lat } of rows) {
     const size = payloadName === 'small' ? 'small (~0.7 KB)' : 'medium (~45 KB)';
-    lines.push(`| ${size} | ${concurrency} | ${names.map((n) => fmt(m[n])).join(' | ')} | ${Math.round((m['xmlrpc-ts'] / m['raw undici']) * 100)} % | ${(m['xmlrpc-ts'] / m['Python ServerProxy']).toFixed(1)}× |`);
+    lines.push(`| ${size} | ${concurrency} | ${names.map((n) => cell(m[n], lat[n])).join(' | ')} | ${Math.round((m['xmlrpc-ts'] / m['raw undici']) * 100)} % | ${(m['xmlrpc-ts'] / m['Python ServerProxy']).toFixed(1)}× |`);
   }
   return lines.join('\n');
 }

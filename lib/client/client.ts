@@ -5,6 +5,7 @@
  * digest §7.4) and the typed proxy.
  */
 import { traceCall } from '../core/tracing.js';
+import { describe } from '../core/options.js';
 import { encodeCall } from '../codec/encode.js';
 import { decodeResponse, loadFastXmlParser } from '../codec/decode.js';
 import type { DecodeOptions, EncodeOptions } from '../codec/options.js';
@@ -12,24 +13,20 @@ import { AbortError, DecodeError, Fault, HttpError, NetworkError, OptionError, T
 import type { XmlRpcValue } from '../core/values.js';
 import type { CookieJar } from './cookies.js';
 import { basicAuthorization, parseEndpoint, type Endpoint } from './endpoint.js';
-import { bodyExcerpt, charsetOf, flattenHeaders, httpStatusError } from './error-prose.js';
+import { bodyExcerpt, charsetOf, flattenHeaders } from './error-prose.js';
+import type { InflatedResponse } from './response-errors.js';
 export type { MulticallCall } from './multicall.js';
-import type { MulticallCall, ClientMulticallOptions, MulticallShape, MulticallSlot } from './multicall.js';
+import type { MulticallCall, ClientMulticallOptions, MulticallSlot } from './multicall.js';
+import type { MulticallState } from './multicall-read.js';
 import { checkCallOptions, resolveClientOptions, type CallOptions, type ClientOptions, type ClientSettings } from './options.js';
 import { pickTransport } from './pick-transport.js';
 import { createRemoteApi, type DynamicApi, type RemoteApi, type RemoteApiOptions } from './proxy.js';
-import type { Transport, TransportResponse } from './transport.js';
+import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 import { contractClientSide } from '../core/contract-seam.js';
 import type { BatchApi, BatchResults, Contract, ContractApi, PlannedCall } from '../contract/define.js';
 
 /** The batch builder of a typed multicall, as the implementation sees it. */
 type ContractBatchBuilder = (batch: never) => readonly PlannedCall[];
-
-/** A 200 response with its body inflated. */
-interface InflatedResponse {
-  headers: Record<string, string>;
-  body: Uint8Array;
-}
 
 /**
  * An XML-RPC client for one server URL.
@@ -51,30 +48,29 @@ interface InflatedResponse {
  * @group Client
  */
 export class Client {
+  // Fields set in the constructor are `declare`d: no class-field definitions are emitted for them
+  // (they cost bytes in a browser bundle and change nothing, as the constructor sets each).
   /** The server URL, without credentials. */
-  readonly url: string;
-  private readonly endpoint: Endpoint;
-  private readonly settings: ClientSettings;
-  private readonly baseHeaders: Record<string, string>;
-  private readonly keepsCookies: boolean;
+  declare readonly url: string;
+  private declare readonly endpoint: Endpoint;
+  private declare readonly settings: ClientSettings;
+  private declare readonly baseHeaders: Record<string, string>;
+  private declare readonly keepsCookies: boolean;
   /** The cookie jar, loaded at the first call of a client with `cookies: true` (a browser bundle loads it only then). */
   private cookies: Promise<CookieJar> | undefined;
   /** The transport, or how to get it on first use (the undici one loads lazily). */
   private transport: Transport | (() => Promise<Transport>);
   private transportLoading: Promise<Transport> | undefined;
-  private readonly encodeOptions: EncodeOptions | undefined;
-  private readonly decodeOptions: DecodeOptions | undefined;
+  private declare readonly encodeOptions: EncodeOptions | undefined;
+  private declare readonly decodeOptions: DecodeOptions | undefined;
   /** Set while the optional fast-xml-parser reader (`decode.reader`) loads; awaited before a decode. */
   private readerLoading: Promise<void> | undefined;
-  private readonly multicallFallback: boolean;
-  /** Learnt from the first multicall: false once the server said it has no `system.multicall`. */
-  private multicallSupported: boolean | undefined;
-  /** Learnt from earlier multicalls: 'unwrapped' once the server answered in supervisord's shape. */
-  private multicallShape: MulticallShape | undefined;
+  /** What multicalls learnt about the server, and whether to fall back to single calls. */
+  private declare readonly multicallState: MulticallState;
   private closed = false;
   /** The Content-Type of the last response and the decode options it gave. */
   private lastContentType: string | undefined;
-  private lastDecodeOptions: DecodeOptions | undefined;
+  private declare lastDecodeOptions: DecodeOptions | undefined;
   /** Calls in flight; `close()` waits for them. */
   private active = 0;
   private whenIdle: Array<() => void> = [];
@@ -105,7 +101,7 @@ export class Client {
         this.readerLoading = undefined;
       });
     }
-    this.multicallFallback = options.multicallFallback ?? true;
+    this.multicallState = { fallback: options.multicallFallback ?? true, supported: undefined, shape: undefined };
     this.keepsCookies = options.cookies === true;
     const headers: Record<string, string> = { 'content-type': 'text/xml', 'user-agent': this.settings.userAgent };
     if (options.decompressResponses ?? true) headers['accept-encoding'] = 'gzip, deflate';
@@ -159,27 +155,9 @@ export class Client {
   async multicall(calls: readonly MulticallCall[] | Contract, options?: ClientMulticallOptions | ContractBatchBuilder, contractCallOptions?: ClientMulticallOptions): Promise<unknown[]> {
     const contract = contractClientSide(calls);
     if (contract !== undefined) return contract.multicall(this as never, calls as never, options as never, contractCallOptions as never) as Promise<unknown[]>;
-    if (typeof options === 'function') throw new TypeError('multicall(calls, options): options must be an object; a builder function goes with a contract');
-    // The reading of multicall answers loads with the first multicall (a chunk of its own in a browser bundle).
-    const { isMulticallMissing, readMulticallResult, splitMulticallOptions, toMulticallBatch } = await import('./multicall-read.js');
-    const batch = toMulticallBatch(calls as readonly MulticallCall[]);
-    const { callOptions, shape } = splitMulticallOptions(options);
-    if (batch.length === 0) return [];
-    if (this.multicallSupported === false) return this.callEach(batch, callOptions);
-    let result: XmlRpcValue;
-    try {
-      result = await this.call('system.multicall', [batch], callOptions);
-    } catch (error) {
-      if (this.multicallFallback && error instanceof Fault && isMulticallMissing(error)) {
-        this.multicallSupported = false;
-        return this.callEach(batch, callOptions);
-      }
-      throw error;
-    }
-    this.multicallSupported = true;
-    const reading = readMulticallResult(result, batch.length, { known: this.multicallShape, forced: shape });
-    this.multicallShape ??= reading.evidence;
-    return reading.slots;
+    // Multicall batching loads with the first multicall (a chunk of its own in a browser bundle).
+    const { runMulticall } = await import('./multicall-read.js');
+    return runMulticall(this.call.bind(this), this.multicallState, calls as readonly MulticallCall[], options);
   }
 
   /**
@@ -195,9 +173,7 @@ export class Client {
   proxy<T = DynamicApi>(options: RemoteApiOptions | Contract = {}): RemoteApi<T> | ContractApi<Contract, CallOptions> {
     const contract = contractClientSide(options);
     if (contract !== undefined) return contract.proxy(this as never, options as never) as never;
-    const call = (name: string, params: unknown[], callOptions: CallOptions | undefined): Promise<unknown> =>
-      this.call(name, params, callOptions);
-    return createRemoteApi(call, options as RemoteApiOptions) as RemoteApi<T>;
+    return createRemoteApi(this.call.bind(this), options as RemoteApiOptions) as RemoteApi<T>;
   }
 
   /** Closes the connections once calls in flight are done; later calls fail with a `NetworkError`. */
@@ -239,12 +215,8 @@ export class Client {
     if (this.readerLoading !== undefined) await this.readerLoading;
     const signal = options?.signal;
     if (signal?.aborted === true) throw new AbortError('XML-RPC call aborted before it started', { cause: signal.reason });
-    // One guard for the whole call: its deadline and the caller's signal, both seen by the transport.
-    const stop = new AbortController();
     const timeoutMs = options?.timeoutMs ?? this.settings.timeoutMs;
-    const timer = timeoutMs > 0 ? setTimeout(() => stop.abort(new TimeoutError('call', timeoutMs)), timeoutMs) : undefined;
-    const onAbort = (): void => stop.abort(new AbortError('XML-RPC call aborted', { cause: signal?.reason }));
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const startedMs = Date.now();
     this.active++;
     try {
       const headers = { ...this.baseHeaders };
@@ -261,22 +233,22 @@ export class Client {
       // Awaiting only while the transport loads saves a turn of the event loop per call.
       const current = this.currentTransport();
       const transport = current instanceof Promise ? await current : current;
-      const response = await transport.post({
-        url: this.url, headers, body, signal: stop.signal, maxResponseBytes: this.settings.maxResponseBytes,
-      });
-      jar?.store(cookieLines(response.headers['set-cookie']));
+      // The deadline counts from the start of the call: what the awaits above took is spent.
+      const leftMs = timeoutMs > 0 ? timeoutMs - (Date.now() - startedMs) : undefined;
+      if (leftMs !== undefined && leftMs <= 0) throw new TimeoutError('call', timeoutMs);
+      const request = { url: this.url, headers, body, maxResponseBytes: this.settings.maxResponseBytes, signal, timeoutMs: leftMs };
+      const response = transport.enforcesTimeout === true
+        ? await postDirect(transport, request, timeoutMs)
+        : await (await (guardLoading ??= import('./guarded-post.js'))).postGuarded(transport, request, timeoutMs);
+      jar?.store(response.headers['set-cookie']);
       const identity = this.identityBody(response);
-      const inflated = identity ?? await this.inflate(response);
-      // Inflating is asynchronous: the guard may have fired meanwhile.
-      if (stop.signal.aborted) throw stop.signal.reason;
+      if (identity !== undefined) return identity;
+      const inflated = await this.inflate(response);
+      // Inflating is asynchronous: the call may have been stopped meanwhile (hence the cast: TS keeps the early check's narrowing).
+      if ((signal?.aborted as boolean | undefined) === true) throw new AbortError('XML-RPC call aborted', { cause: signal?.reason });
+      if (timeoutMs > 0 && Date.now() - startedMs >= timeoutMs) throw new TimeoutError('call', timeoutMs);
       return inflated;
-    } catch (error) {
-      // Whatever the transport threw once the guard fired, the guard's reason is the answer.
-      if (stop.signal.aborted && error !== stop.signal.reason) throw stop.signal.reason;
-      throw error;
     } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
       if (--this.active === 0) for (const wake of this.whenIdle.splice(0)) wake();
     }
   }
@@ -294,41 +266,9 @@ export class Client {
 
   /** Inflates the body under `maxResponseBytes` and turns a non-200 status into an {@link HttpError}. */
   private async inflate(response: TransportResponse): Promise<InflatedResponse> {
-    const headers = flattenHeaders(response.headers);
-    const coding = headers['content-encoding'] ?? '';
-    const max = this.settings.maxResponseBytes;
-    const { CompressionError, inflateBody } = await import('../core/compression.js');
-    if (response.status !== 200) {
-      let shown = response.body;
-      try {
-        shown = await inflateBody(response.body, coding, max, { partial: true });
-      } catch {
-        // Show what arrived, even if it does not inflate.
-      }
-      throw await httpStatusError(response.status, response.statusText ?? '', headers, shown, this.url);
-    }
-    try {
-      return { headers, body: await inflateBody(response.body, coding, max) };
-    } catch (error) {
-      if (error instanceof CompressionError && error.reason === 'limit') {
-        throw new DecodeError('limit', `inflated response body is larger than maxResponseBytes, ${max} bytes`, '', undefined, { cause: error });
-      }
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new HttpError(`Could not inflate the ${coding} response from ${this.url}: ${detail}`, 200, headers, '', { cause: error });
-    }
-  }
-
-  private async callEach(batch: Array<{ methodName: string; params: readonly unknown[] }>, options?: CallOptions): Promise<Array<XmlRpcValue | Fault>> {
-    const out: Array<XmlRpcValue | Fault> = [];
-    for (const c of batch) {
-      try {
-        out.push(await this.call(c.methodName, c.params, options));
-      } catch (error) {
-        if (!(error instanceof Fault)) throw error;
-        out.push(error);
-      }
-    }
-    return out;
+    // What inflating and the HttpErrors need loads with the first compressed or failed response.
+    const { inflateResponse } = await import('./response-errors.js');
+    return inflateResponse(response, flattenHeaders(response.headers), this.settings.maxResponseBytes, this.url, bodyExcerpt);
   }
 
   private async decode(response: InflatedResponse): Promise<XmlRpcValue> {
@@ -344,38 +284,30 @@ export class Client {
       const options = this.lastDecodeOptions;
       return decodeResponse(response.body, options);
     } catch (error) {
-      if (error instanceof DecodeError && error.reason !== 'limit' && isNotXmlRpc(response.body, contentType)) {
-        const text = bodyExcerpt(response.body, contentType);
-        const { summarizeBody } = await import('./failure-prose.js');
-        const gist = summarizeBody(text, contentType);
-        throw new HttpError(
-          `Expected an XML-RPC response from ${this.url}, got ${contentType ?? 'a body without Content-Type'}` +
-            (gist === '' ? '' : `: ${gist}`),
-          200, response.headers, text, { cause: error },
-        );
-      }
-      throw error;
+      if (!(error instanceof DecodeError) || error.reason === 'limit') throw error;
+      // A body that is plainly not XML-RPC (an HTML page, JSON) gets an HttpError that says so.
+      const { notXmlRpcError } = await import('./response-errors.js');
+      throw notXmlRpcError(error, response.body, response.headers, this.url, bodyExcerpt) ?? error;
     }
   }
 }
 
 const utf8 = new TextEncoder();
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'string' ? JSON.stringify(value) : typeof value;
-}
+/** The guard of calls through a user's transport: loaded with the first such call (a chunk of its own in a browser bundle). */
+let guardLoading: Promise<typeof import('./guarded-post.js')> | undefined;
 
-/** `Set-Cookie` values as the jar takes them. */
-function cookieLines(value: string | readonly string[] | undefined): string | string[] | undefined {
-  return value === undefined || typeof value === 'string' ? value : [...value];
-}
-
-/** A body that is plainly not XML-RPC: a non-XML media type, or an HTML page. */
-function isNotXmlRpc(body: Uint8Array, contentType: string | undefined): boolean {
-  const head = new TextDecoder('latin1').decode(body.subarray(0, 512)).trimStart().toLowerCase();
-  if (head.startsWith('<!doctype html') || head.startsWith('<html')) return true;
-  if (contentType === undefined) return false;
-  return !/xml/i.test(contentType);
+/**
+ * Posts through a transport that enforces the deadline and the caller's signal itself: no guard
+ * of ours. Its call timeout names the call's whole `timeoutMs`, though part was spent before.
+ */
+async function postDirect(transport: Transport, request: TransportRequest, timeoutMs: number): Promise<TransportResponse> {
+  try {
+    return await transport.post(request);
+  } catch (error) {
+    if (error instanceof TimeoutError && error.phase === 'call' && error.timeoutMs !== timeoutMs) {
+      throw new TimeoutError('call', timeoutMs, { cause: error });
+    }
+    throw error;
+  }
 }

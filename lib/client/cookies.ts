@@ -23,7 +23,7 @@ export class CookieJar {
   private readonly cookies = new Map<string, StoredCookie>();
 
   /** Reads `Set-Cookie` header values from a response. */
-  store(setCookie: string | string[] | undefined, now = Date.now()): void {
+  store(setCookie: string | readonly string[] | undefined, now = Date.now()): void {
     if (setCookie === undefined) return;
     const lines = typeof setCookie === 'string' ? [setCookie] : setCookie;
     for (const line of lines) this.storeOne(line, now);

@@ -1,10 +1,10 @@
 /**
- * The words of the client's errors: an HTTP status a person can act on, the gist of an error
- * page, and the hint when the URL's scheme does not match what the server speaks. The prose of
- * the rarer failures lives in failure-prose.ts, loaded on the first one.
+ * The small rules of the client's errors that every call may need: the header shape of an
+ * HttpError, the charset of a Content-Type, the size refusal. The errors of a bad response are
+ * built in response-errors.ts, and their prose in failure-prose.ts, both loaded on the first one.
  */
 import { decodeCharset } from '../codec/charset.js';
-import { DecodeError, HttpError } from '../core/errors.js';
+import { DecodeError } from '../core/errors.js';
 
 /** How much of an error body an {@link HttpError} keeps. */
 export const ERROR_BODY_BYTES = 1024;
@@ -49,27 +49,8 @@ function lenientDecoder(charset: string) {
   }
 }
 
-/** An {@link HttpError} for a non-200 status, with a message a person can act on. */
-export async function httpStatusError(
-  status: number,
-  statusText: string,
-  headers: Record<string, string>,
-  body: Uint8Array,
-  display: string,
-): Promise<HttpError> {
-  const text = bodyExcerpt(body, headers['content-type']);
-  const { statusMessage } = await import('./failure-prose.js');
-  return new HttpError(statusMessage(status, statusText, headers, text, display), status, headers, text);
-}
-
 /** The error for a response over `maxResponseBytes` (a `DecodeError` with reason `limit`). */
 export function responseTooLarge(max: number, declared?: number): DecodeError {
   const detail = declared === undefined ? '' : ` (Content-Length ${declared})`;
   return new DecodeError('limit', `response body is larger than maxResponseBytes, ${max} bytes${detail}`);
-}
-
-/** The string `code` of an error (Node's and undici's), or ''. */
-export function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : '';
 }

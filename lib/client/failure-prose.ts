@@ -70,3 +70,8 @@ export function networkFailureMessage(code: string, message: string, display: st
   return `POST ${display} failed: ${what}${codeNote}${schemeHint(text, display)}`;
 }
 
+/** The string `code` of an error (Node's and undici's), or ''. */
+export function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : '';
+}

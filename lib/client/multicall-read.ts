@@ -117,3 +117,60 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : typeof value;
 }
+
+/** What a client's multicalls learnt about its server, kept by the client between batches. */
+export interface MulticallState {
+  /** Whether to make the calls one by one when the server has no `system.multicall`. */
+  readonly fallback: boolean;
+  /** Learnt from the first multicall: false once the server said it has no `system.multicall`. */
+  supported: boolean | undefined;
+  /** Learnt from earlier multicalls: 'unwrapped' once the server answered in supervisord's shape. */
+  shape: MulticallShape | undefined;
+}
+
+/** How a multicall makes one call: the client's `call`. */
+export type CallFunction = (methodName: string, params: readonly unknown[], options: CallOptions | undefined) => Promise<XmlRpcValue>;
+
+/**
+ * Sends the calls in one `system.multicall` and reads its slots; when the server has no
+ * `system.multicall` (and `state.fallback`), makes them one by one, in order.
+ */
+export async function runMulticall(
+  call: CallFunction, state: MulticallState, calls: readonly MulticallCall[],
+  // A function here is a builder given without its contract: refused with a TypeError.
+  options: ClientMulticallOptions | ((batch: never) => unknown) | undefined,
+): Promise<MulticallSlot[]> {
+  if (typeof options === 'function') throw new TypeError('multicall(calls, options): options must be an object; a builder function goes with a contract');
+  const batch = toMulticallBatch(calls);
+  const { callOptions, shape } = splitMulticallOptions(options);
+  if (batch.length === 0) return [];
+  if (state.supported === false) return callEach(call, batch, callOptions);
+  let result: XmlRpcValue;
+  try {
+    result = await call('system.multicall', [batch], callOptions);
+  } catch (error) {
+    if (state.fallback && error instanceof Fault && isMulticallMissing(error)) {
+      state.supported = false;
+      return callEach(call, batch, callOptions);
+    }
+    throw error;
+  }
+  state.supported = true;
+  const reading = readMulticallResult(result, batch.length, { known: state.shape, forced: shape });
+  state.shape ??= reading.evidence;
+  return reading.slots;
+}
+
+/** The calls one by one, in order: each slot its value or its {@link Fault}; any other error rejects. */
+async function callEach(call: CallFunction, batch: MulticallBatch, options: CallOptions | undefined): Promise<Array<XmlRpcValue | Fault>> {
+  const out: Array<XmlRpcValue | Fault> = [];
+  for (const c of batch) {
+    try {
+      out.push(await call(c.methodName, c.params, options));
+    } catch (error) {
+      if (!(error instanceof Fault)) throw error;
+      out.push(error);
+    }
+  }
+  return out;
+}

@@ -176,17 +176,17 @@ export const CLIENT_DEFAULTS = Object.freeze({
   maxResponseBytes: 64 * 1024 * 1024,
 });
 
-const CLIENT_OPTION_NAMES = [
-  'transport', 'fetch', 'headers', 'auth', 'userAgent', 'timeoutMs', 'connectTimeoutMs', 'headersTimeoutMs',
-  'bodyTimeoutMs', 'connections', 'keepAliveTimeoutMs', 'tls', 'httpProxy', 'proxyFromEnv', 'socketPath',
-  'cookies', 'gzipRequestThresholdBytes', 'decompressResponses', 'maxResponseBytes', 'retryStaleConnection',
-  'multicallFallback', 'encode', 'decode', 'dispatcher',
-] as const;
-
 /** The options only the undici transport can honour; the fetch transport refuses them. */
 export const UNDICI_ONLY_OPTIONS = [
   'connectTimeoutMs', 'connections', 'keepAliveTimeoutMs', 'tls', 'httpProxy', 'proxyFromEnv', 'socketPath',
   'retryStaleConnection', 'dispatcher',
+] as const;
+
+/** Every client option: those any transport honours, then the undici-only ones. */
+const CLIENT_OPTION_NAMES = [
+  'transport', 'fetch', 'headers', 'auth', 'userAgent', 'timeoutMs', 'headersTimeoutMs', 'bodyTimeoutMs', 'cookies',
+  'gzipRequestThresholdBytes', 'decompressResponses', 'maxResponseBytes', 'multicallFallback', 'encode', 'decode',
+  ...UNDICI_ONLY_OPTIONS,
 ] as const;
 
 const CALL_OPTION_NAMES = ['signal', 'timeoutMs', 'headers'] as const;
@@ -217,10 +217,14 @@ export interface ClientSettings {
 
 const OWNER = 'Client options';
 
+/** Throws the `OptionError` of a client option that is not `what` it must be. */
+function refuse(name: string, what: string): never {
+  throw new OptionError(`${OWNER}.${name}`, `${OWNER}.${name} must be ${what}`);
+}
+
 /** Checks the client's options (names, types, ranges) and applies the defaults. */
 export function resolveClientOptions(options: ClientOptions): ClientSettings {
   checkOptionNames(OWNER, options, CLIENT_OPTION_NAMES);
-  const d = CLIENT_DEFAULTS;
   for (const name of ['timeoutMs', 'connectTimeoutMs', 'headersTimeoutMs', 'bodyTimeoutMs', 'gzipRequestThresholdBytes'] as const) {
     checkInteger(OWNER, name, options[name], 0);
   }
@@ -229,31 +233,21 @@ export function resolveClientOptions(options: ClientOptions): ClientSettings {
     checkChoice(OWNER, name, options[name], [true, false]);
   }
   for (const name of ['userAgent', 'socketPath'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'string') throw new OptionError(`${OWNER}.${name}`, `${OWNER}.${name} must be a string`);
+    if (options[name] !== undefined && typeof options[name] !== 'string') refuse(name, 'a string');
   }
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
-    throw new OptionError(`${OWNER}.fetch`, `${OWNER}.fetch must be a fetch function`);
-  }
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') refuse('fetch', 'a fetch function');
   const transport = options.transport;
   if (transport !== undefined && typeof transport !== 'object') checkChoice(OWNER, 'transport', transport, ['auto', 'undici', 'fetch']);
   if (transport !== null && typeof transport === 'object' && typeof transport.post !== 'function') {
-    throw new OptionError(`${OWNER}.transport`, `${OWNER}.transport must be 'auto', 'undici', 'fetch' or an object with a post(request) method`);
+    refuse('transport', "'auto', 'undici', 'fetch' or an object with a post(request) method");
   }
   if (options.auth !== undefined && (options.auth === null || typeof options.auth.username !== 'string' || typeof options.auth.password !== 'string')) {
-    throw new OptionError(`${OWNER}.auth`, `${OWNER}.auth must be { username: string, password: string }`);
+    refuse('auth', '{ username: string, password: string }');
   }
-  return {
-    userAgent: options.userAgent ?? d.userAgent,
-    timeoutMs: options.timeoutMs ?? d.timeoutMs,
-    connectTimeoutMs: options.connectTimeoutMs ?? d.connectTimeoutMs,
-    headersTimeoutMs: options.headersTimeoutMs ?? d.headersTimeoutMs,
-    bodyTimeoutMs: options.bodyTimeoutMs ?? d.bodyTimeoutMs,
-    connections: options.connections ?? d.connections,
-    keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? d.keepAliveTimeoutMs,
-    maxResponseBytes: options.maxResponseBytes ?? d.maxResponseBytes,
-    gzipRequestThresholdBytes: options.gzipRequestThresholdBytes ?? Infinity,
-    retryStaleConnection: options.retryStaleConnection ?? true,
-  };
+  // Each setting is the option when given, else its default.
+  const settings: Record<string, unknown> = { ...CLIENT_DEFAULTS, gzipRequestThresholdBytes: Infinity, retryStaleConnection: true };
+  for (const name of Object.keys(settings)) settings[name] = options[name as keyof ClientSettings] ?? settings[name];
+  return settings as unknown as ClientSettings;
 }
 
 /** Checks the options of one call. */

@@ -17,10 +17,16 @@ export interface TransportRequest {
   /** The request body: the encoded call, gzipped when `content-encoding` says so. */
   readonly body: Uint8Array;
   /**
-   * Aborted when the call must stop (the caller's signal or the call's `timeoutMs`): stop at once
-   * and reject with anything; the client turns it into the right typed error.
+   * Aborted when the call must stop: stop at once and reject with anything; the client turns it
+   * into the right typed error. For a transport without `enforcesTimeout` it is always given and
+   * also fires at the call's deadline; for one with it, it is the caller's signal, when there is one.
    */
-  readonly signal: AbortSignal;
+  readonly signal?: AbortSignal;
+  /**
+   * Given only to a transport with `enforcesTimeout`: the milliseconds left of the call's
+   * deadline (absent: none). Past them, reject with `TimeoutError('call', …)`.
+   */
+  readonly timeoutMs?: number;
   /** Refuse (reject) a response body larger than this many bytes as received. */
   readonly maxResponseBytes: number;
 }
@@ -48,6 +54,11 @@ export interface TransportResponse {
 export interface Transport {
   /** Sends one request and resolves with the response, whatever its status. */
   post(request: TransportRequest): Promise<TransportResponse>;
+  /**
+   * True when the transport enforces `request.timeoutMs` and `request.signal` itself, which spares
+   * the client an `AbortController` and a listener per call. Otherwise the client guards the call.
+   */
+  readonly enforcesTimeout?: boolean;
   /** Releases connections once calls in flight are done (called by `Client.close`). */
   close?(): Promise<void>;
 }

@@ -71,7 +71,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** A short description of a value for messages (never the whole of a large input). */
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'string') return excerpt(value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLIENT_DEFAULTS, Client, Fault, NetworkError, OptionError, decodeCall, encodeFault, encodeResponse } from '../../dist/index.js';
+import { CLIENT_DEFAULTS, Client, Fault, NetworkError, OptionError, TimeoutError, decodeCall, encodeFault, encodeResponse } from '../../dist/index.js';
 import { answer, selfSignedCertificate, startServer, startTcp } from './support.js';
 
 /** A Transport test double: answers each call from `reply(methodName, params)`, records requests. */
@@ -49,6 +49,60 @@ describe('a user-written Transport', () => {
     await assert.rejects(new Client('http://x/RPC2', { transport }).call('m'), { name: 'HttpError', status: 404 });
     assert.throws(() => new Client('http://x/RPC2', { transport, connections: 2 }), /connections is honoured only by the undici transport, not by a custom transport/);
     assert.throws(() => new Client('http://x/RPC2', { transport: {} }), OptionError);
+  });
+});
+
+describe('the call deadline with a transport that keeps it (enforcesTimeout)', () => {
+  test('gets the caller\'s own signal (none without one) and the time left, and no guard of the client', async () => {
+    const requests = [];
+    const transport = {
+      enforcesTimeout: true,
+      async post(request) {
+        requests.push(request);
+        return { status: 200, headers: { 'content-type': 'text/xml' }, body: new TextEncoder().encode(encodeResponse(1)) };
+      },
+    };
+    const c = new Client('http://rpc.example/RPC2', { transport, timeoutMs: 5000 });
+    const controller = new AbortController();
+    await c.call('a');
+    await c.call('b', [], { signal: controller.signal });
+    await c.call('c', [], { timeoutMs: 0 });
+    const [plain, signalled, unlimited] = requests;
+    assert.equal(plain.signal, undefined);
+    assert.ok(plain.timeoutMs > 4000 && plain.timeoutMs <= 5000, `timeoutMs ${plain.timeoutMs}`);
+    assert.equal(signalled.signal, controller.signal);
+    assert.equal(unlimited.timeoutMs, undefined);
+  });
+
+  test('its call timeout reaches the caller as a TimeoutError naming the whole timeoutMs', async () => {
+    const transport = {
+      enforcesTimeout: true,
+      post: (request) => Promise.reject(new TimeoutError('call', request.timeoutMs - 1)),
+    };
+    const c = new Client('http://rpc.example/RPC2', { transport, timeoutMs: 700 });
+    await assert.rejects(c.call('a'), (e) => e instanceof TimeoutError && e.phase === 'call' && e.timeoutMs === 700 && /700 ms/.test(e.message));
+  });
+
+  test('a call through the undici transport makes no AbortController when the caller gives no signal', async () => {
+    const server = await startServer((req, res) => answer(res, 1));
+    const c = new Client(server.url());
+    const Original = globalThis.AbortController;
+    let made = 0;
+    try {
+      await c.call('warm-up');
+      globalThis.AbortController = class extends Original {
+        constructor() {
+          super();
+          made++;
+        }
+      };
+      for (let i = 0; i < 5; i++) assert.equal(await c.call('x'), 1);
+      assert.equal(made, 0);
+    } finally {
+      globalThis.AbortController = Original;
+      await c.close();
+      server.server.close();
+    }
   });
 });
 

@@ -6,9 +6,9 @@
  * the inflated bytes as they arrive and the response goes back without its `content-encoding`.
  */
 import { concatBytes } from '../../core/bytes.js';
-import { AbortError, DecodeError, NetworkError, TimeoutError } from '../../core/errors.js';
+import { DecodeError, NetworkError, TimeoutError } from '../../core/errors.js';
 import type { Endpoint } from '../endpoint.js';
-import { ERROR_BODY_BYTES, errorCode, responseTooLarge } from '../error-prose.js';
+import { ERROR_BODY_BYTES, responseTooLarge } from '../error-prose.js';
 import type { ClientSettings, FetchFunction } from '../options.js';
 import type { Transport, TransportRequest, TransportResponse } from '../transport.js';
 
@@ -17,24 +17,32 @@ const HEADERS_FETCH_OWNS = new Set(['accept-encoding', 'content-length', 'connec
 
 /** The fetch transport of one client. */
 export class FetchTransport implements Transport {
+  /** This transport keeps the call's deadline and signal itself. */
+  readonly enforcesTimeout = true;
   private closed = false;
 
+  // Set in the constructor; `declare` emits no class-field definitions (bytes in a browser bundle).
+  private declare readonly endpoint: Endpoint;
+  private declare readonly settings: ClientSettings;
+  private declare readonly fetchFunction: FetchFunction | undefined;
+
   /** A transport to `endpoint` through `fetchFunction` (the global `fetch` when not given). */
-  constructor(
-    private readonly endpoint: Endpoint,
-    private readonly settings: ClientSettings,
-    private readonly fetchFunction: FetchFunction | undefined,
-  ) {}
+  constructor(endpoint: Endpoint, settings: ClientSettings, fetchFunction: FetchFunction | undefined) {
+    this.endpoint = endpoint;
+    this.settings = settings;
+    this.fetchFunction = fetchFunction;
+  }
 
   /** Posts the request; resolves with the response of any status, its body inflated by fetch. */
   async post(request: TransportRequest): Promise<TransportResponse> {
     if (this.closed) throw new NetworkError(`The client for ${this.endpoint.display} is closed`);
     const fetchFunction = this.fetchFunction ?? (globalThis.fetch as FetchFunction | undefined);
     if (fetchFunction === undefined) throw new NetworkError('This runtime has no global fetch: pass one as the fetch option');
-    // The phase limits abort through `phase`; the caller's signal (deadline, cancel) through request.signal.
+    // The limits (phases, the call's deadline) abort through `phase`; a cancel through request.signal.
     const phase = new AbortController();
-    const signal = AbortSignal.any([request.signal, phase.signal]);
+    const signal = request.signal === undefined ? phase.signal : AbortSignal.any([request.signal, phase.signal]);
     const { headersTimeoutMs, bodyTimeoutMs } = this.settings;
+    const deadline = startTimer(phase, 'call', request.timeoutMs ?? 0);
     let timer = startTimer(phase, 'headers', headersTimeoutMs);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) if (!HEADERS_FETCH_OWNS.has(name)) headers[name] = value;
@@ -45,7 +53,7 @@ export class FetchTransport implements Transport {
           method: 'POST', headers, body: request.body, signal, redirect: 'manual',
         });
       } catch (error) {
-        throw await this.mapError(error, request.signal, phase.signal);
+        throw await fetchFailure(error, request.signal, phase.signal, this.endpoint.display);
       }
       clearTimeout(timer);
       timer = startTimer(phase, 'body', bodyTimeoutMs);
@@ -64,38 +72,30 @@ export class FetchTransport implements Transport {
         });
       } catch (error) {
         if (error instanceof DecodeError) throw error;
-        throw await this.mapError(error, request.signal, phase.signal);
+        throw await fetchFailure(error, request.signal, phase.signal, this.endpoint.display);
       }
       delete responseHeaders['content-encoding'];
       delete responseHeaders['content-length'];
       return { status, statusText: response.statusText, headers: responseHeaders, body };
     } finally {
       clearTimeout(timer);
+      clearTimeout(deadline);
     }
   }
 
   /** The fetch transport holds no connections of its own; later calls fail with a `NetworkError`. */
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.closed = true;
-    return Promise.resolve();
-  }
-
-  /** Maps fetch's failures (a `TypeError` with the cause, or the abort reason) to ours. */
-  private async mapError(error: unknown, callSignal: AbortSignal, phaseSignal: AbortSignal): Promise<Error> {
-    if (phaseSignal.aborted && phaseSignal.reason instanceof TimeoutError) return phaseSignal.reason;
-    if (callSignal.aborted) return new AbortError('XML-RPC call aborted', { cause: callSignal.reason });
-    if (error instanceof NetworkError || error instanceof DecodeError) return error;
-    const cause = (error as { cause?: unknown } | null)?.cause;
-    const code = errorCode(cause) || errorCode(error);
-    const detail = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
-    // The prose of a failed exchange loads with the first failure (a chunk of its own in a browser bundle).
-    const { networkFailureMessage } = await import('../failure-prose.js');
-    return new NetworkError(networkFailureMessage(code, detail, this.endpoint.display), { cause: error });
   }
 }
 
+/** Our typed error for a failed fetch; what builds it loads with the first failure (a chunk of its own in a browser bundle). */
+async function fetchFailure(error: unknown, callSignal: AbortSignal | undefined, phaseSignal: AbortSignal, display: string): Promise<Error> {
+  return (await import('../response-errors.js')).fetchError(error, callSignal, phaseSignal, display);
+}
+
 /** Aborts `phase` with a {@link TimeoutError} after `ms` (0: never). */
-function startTimer(phase: AbortController, name: 'headers' | 'body', ms: number): ReturnType<typeof setTimeout> | undefined {
+function startTimer(phase: AbortController, name: 'headers' | 'body' | 'call', ms: number): ReturnType<typeof setTimeout> | undefined {
   if (ms <= 0) return undefined;
   return setTimeout(() => phase.abort(new TimeoutError(name, ms)), ms);
 }

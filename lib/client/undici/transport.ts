@@ -8,8 +8,8 @@ import type { Socket } from 'node:net';
 import { EnvHttpProxyAgent, Pool, ProxyAgent, type Dispatcher } from 'undici';
 import { AbortError, DecodeError, HttpError, NetworkError, TimeoutError } from '../../core/errors.js';
 import type { Endpoint } from '../endpoint.js';
-import { ERROR_BODY_BYTES, errorCode, responseTooLarge } from '../error-prose.js';
-import { networkFailureMessage } from '../failure-prose.js';
+import { ERROR_BODY_BYTES, responseTooLarge } from '../error-prose.js';
+import { errorCode, networkFailureMessage } from '../failure-prose.js';
 import type { ClientOptions, ClientSettings, TlsOptions } from '../options.js';
 import type { Transport, TransportRequest, TransportResponse } from '../transport.js';
 import { guardedConnector, ReconnectBudget } from './connector.js';
@@ -168,6 +168,8 @@ class Exchange implements Dispatcher.DispatchHandler, SocketUse {
 
 /** The undici transport of one client. */
 export class UndiciTransport implements Transport {
+  /** This transport keeps the call's deadline and signal itself. */
+  readonly enforcesTimeout = true;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly budget: ReconnectBudget;
@@ -236,18 +238,27 @@ export class UndiciTransport implements Transport {
   }
 
   private async send(request: TransportRequest): Promise<Exchange> {
-    const { signal } = request;
+    const { signal, timeoutMs } = request;
     let current: Exchange | null = null;
-    const onAbort = (): void => current?.abort(new AbortError('XML-RPC call aborted', { cause: signal.reason }));
-    signal.addEventListener('abort', onAbort, { once: true });
+    // Why the call must stop (its deadline or the caller's signal), once it must.
+    let stopped: Error | null = null;
+    const stop = (reason: Error): void => {
+      stopped ??= reason;
+      current?.abort(stopped);
+    };
+    const onAbort = (): void => stop(new AbortError('XML-RPC call aborted', { cause: signal?.reason }));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    // One timer per call, only when it has a deadline: no AbortController on this path.
+    const timer = timeoutMs !== undefined && timeoutMs > 0 ? setTimeout(() => stop(new TimeoutError('call', timeoutMs)), timeoutMs) : undefined;
     try {
       for (let attempt = 1; ; attempt++) {
         try {
           return await new Promise<Exchange>((resolve, reject) => {
             current = new Exchange(request.maxResponseBytes, this.budget, resolve, reject);
             this.budget.renew();
-            if (signal.aborted) {
-              reject(new AbortError('XML-RPC call aborted', { cause: signal.reason }));
+            if (signal?.aborted === true) stopped ??= new AbortError('XML-RPC call aborted', { cause: signal.reason });
+            if (stopped !== null) {
+              reject(stopped);
               return;
             }
             this.dispatcher.dispatch(
@@ -264,9 +275,11 @@ export class UndiciTransport implements Transport {
             );
           });
         } catch (error) {
+          // Whatever undici threw once the call was stopped, the reason it stopped is the answer.
+          if (stopped !== null) throw stopped;
           const failed = current as Exchange | null;
           if (
-            attempt === 1 && this.settings.retryStaleConnection && !signal.aborted && failed !== null &&
+            attempt === 1 && this.settings.retryStaleConnection && failed !== null &&
             failed.safeToRetry && STALE_CONNECTION_CODES.has(errorCode(error))
           ) {
             continue;
@@ -275,7 +288,8 @@ export class UndiciTransport implements Transport {
         }
       }
     } finally {
-      signal.removeEventListener('abort', onAbort);
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 
