@@ -207,9 +207,9 @@ async function answer(dispatcher: XmlRpcDispatcher, settings: Settings, request:
     throw new Refusal(413, `request body of ${declared} bytes is over the limit of ${settings.maxBodyBytes}`);
   }
   const user = settings.authenticate === undefined ? undefined : await authenticate(settings, request);
-  const raw = declared !== undefined && request.body !== null
-    ? await readDeclaredBody(request, settings.maxBodyBytes, settings.bodyTimeoutMs)
-    : await readBody(request, settings.maxBodyBytes, settings.bodyTimeoutMs);
+  // One reader loop for every body: a single `arrayBuffer()` when Content-Length is declared was
+  // tried and measured slower on Node behind a node:http adapter (0.44 vs 0.67 of bare).
+  const raw = await readBody(request, settings.maxBodyBytes, settings.bodyTimeoutMs);
   const body = coding === 'identity' ? raw : await inflateRequestBody(raw, coding, settings.maxInflatedBytes);
   // As the node:http face does: no promise hop when the method answers synchronously.
   const state = new CallState({ path, headers, user, signal: request.signal });
@@ -309,32 +309,6 @@ async function readBody(request: Request, maxBytes: number, timeoutMs: number): 
     clearTimeout(timer);
   }
   return concatBytes(chunks, size);
-}
-
-/**
- * Reads a body whose Content-Length is declared and within `maxBytes` in one `arrayBuffer()`:
- * the runtime's own fast path (Deno and Bun skip the JS stream), where the HTTP framing already
- * stops the body at the declared length. The size is checked again after, for a `Request` built
- * in code whose header says less than its body; 408 after `timeoutMs` as in {@link readBody}.
- */
-async function readDeclaredBody(request: Request, maxBytes: number, timeoutMs: number): Promise<Uint8Array> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Refusal(408, `request body not received within ${timeoutMs} ms`)), timeoutMs);
-  });
-  const reading = request.arrayBuffer();
-  let bytes: ArrayBuffer;
-  try {
-    bytes = await Promise.race([reading, expired]);
-  } catch (error) {
-    reading.catch(() => undefined);
-    if (error instanceof Refusal) throw error;
-    throw new Refusal(400, 'the client closed the connection before sending the whole body');
-  } finally {
-    clearTimeout(timer);
-  }
-  if (bytes.byteLength > maxBytes) throw new Refusal(413, `request body is over the limit of ${maxBytes} bytes`);
-  return new Uint8Array(bytes);
 }
 
 async function xmlResponse(xml: string, acceptEncoding: string | undefined, gzipThresholdBytes: number, extra: Readonly<Record<string, string>>): Promise<Response> {
