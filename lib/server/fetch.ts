@@ -118,7 +118,7 @@ interface Settings {
  * @group Server
  */
 export function createFetchHandler(dispatcher: XmlRpcDispatcher, options: FetchHandlerOptions = {}): FetchHandler {
-  if (dispatcher === null || typeof dispatcher !== 'object' || typeof dispatcher.dispatch !== 'function') {
+  if (dispatcher === null || typeof dispatcher !== 'object' || typeof dispatcher[dispatchNow] !== 'function') {
     throw new TypeError('createFetchHandler needs an XmlRpcDispatcher (or an XmlRpcServer)');
   }
   const settings = resolveSettings(options);
