@@ -1,13 +1,17 @@
 /**
  * The server of the fetch handler bench, in whatever runtime runs it (Node, Deno or Bun):
  * `handler` serves createFetchHandler with one method (`echo`); `bare` serves a plain Web handler
- * answering the same XML-RPC response as fixed bytes (the runtime's floor). Prints "READY <port>".
- *   <runtime> bench/runtimes/serve-handler.js handler|bare
+ * that reads the request body and answers the same XML-RPC response as fixed bytes (the
+ * runtime's floor). Both go through the same adapter. Prints "READY <port>".
+ *   <runtime> bench/runtimes/serve-handler.js handler|bare [<dist directory>]
  */
-import { XmlRpcDispatcher, createFetchHandler } from '../../dist/server/fetch/index.js';
-import { encodeResponse } from '../../dist/codec/index.js';
+const [mode, distArg] = typeof Deno !== 'undefined' ? Deno.args : process.argv.slice(2);
+if (mode !== 'handler' && mode !== 'bare') throw new Error('usage: serve-handler.js handler|bare [dist]');
+// Another build's dist/ (an A/B against the code before a change) under the same adapter.
+const dist = distArg === undefined ? new URL('../../dist/', import.meta.url) : new URL(`file://${distArg.replace(/\/?$/, '/')}`);
+const { XmlRpcDispatcher, createFetchHandler } = await import(new URL('server/fetch/index.js', dist).href);
+const { encodeResponse } = await import(new URL('codec/index.js', dist).href);
 
-const mode = (typeof Deno !== 'undefined' ? Deno.args : process.argv.slice(2))[0];
 const PAYLOAD = { name: 'bench', id: 42, tags: ['a', 'b', 'c'], ok: true };
 const fixed = new TextEncoder().encode(encodeResponse(PAYLOAD));
 const dispatcher = new XmlRpcDispatcher();
@@ -18,7 +22,6 @@ const handler = mode === 'handler'
     await request.arrayBuffer();
     return new Response(fixed, { headers: { 'Content-Type': 'text/xml; charset=utf-8' } });
   };
-if (mode !== 'handler' && mode !== 'bare') throw new Error('usage: serve-handler.js handler|bare');
 
 if (typeof Deno !== 'undefined') {
   Deno.serve({ hostname: '127.0.0.1', port: 0, onListen: ({ port }) => console.log(`READY ${port}`) }, handler);

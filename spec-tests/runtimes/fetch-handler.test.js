@@ -97,6 +97,21 @@ describe('createFetchHandler limits', () => {
     assert.match(await response.text(), /within 50 ms/);
   });
 
+  test('a body with a declared Content-Length that stops coming is 408 after bodyTimeoutMs', async () => {
+    const handle = createFetchHandler(calculator(), { bodyTimeoutMs: 50 });
+    const body = new ReadableStream({ start(controller) { controller.enqueue(new TextEncoder().encode('<methodCall>')); } });
+    const response = await handle(new Request(URL_BASE + '/', { method: 'POST', body, duplex: 'half', headers: { 'Content-Length': '500' } }));
+    assert.equal(response.status, 408);
+    assert.match(await response.text(), /within 50 ms/);
+  });
+
+  test('a body longer than its declared Content-Length is still refused over maxBodyBytes', async () => {
+    const handle = createFetchHandler(calculator(), { maxBodyBytes: 1000 });
+    const response = await handle(post(new Uint8Array(5000), { 'Content-Length': '10' }));
+    assert.equal(response.status, 413);
+    assert.match(await response.text(), /over the limit of 1000 bytes/);
+  });
+
   test('a gzip bomb stops at maxInflatedBytes with 413; bad gzip is 400', async () => {
     const handle = createFetchHandler(calculator(), { maxInflatedBytes: 10_000 });
     const bomb = gzipSync(Buffer.alloc(1_000_000, 0x20));
