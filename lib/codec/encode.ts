@@ -78,6 +78,8 @@ class Writer {
   out = '';
   /** What was written before `out`, kept as a few flat pieces (see {@link settle}). */
   private written = '';
+  /** The 8 KiB pieces not yet in `written`. */
+  private chunk = '';
   private readonly open: object[] = [];
 
   constructor(readonly opts: ResolvedEncodeOptions) {}
@@ -90,14 +92,21 @@ class Writer {
   settle(): void {
     if (this.out.length > 8192) {
       this.out.charCodeAt(0);
-      this.written += this.out;
+      this.chunk += this.out;
       this.out = '';
+      // Flattened again past 128 Ki characters: a string that large is allocated outside the
+      // young generation, so the scavenger stops copying the output it has kept (A/B).
+      if (this.chunk.length > 131072) {
+        this.chunk.charCodeAt(0);
+        this.written += this.chunk;
+        this.chunk = '';
+      }
     }
   }
 
   /** Everything written. */
   text(): string {
-    return this.written + this.out;
+    return this.written + this.chunk + this.out;
   }
 
   /** Containers open now (after a stack overflow: where it happened, as none was closed). */
@@ -130,32 +139,36 @@ class Writer {
     let from = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      let rep: string | undefined;
+      // Most characters: above '>' and below the surrogates, nothing to do.
+      if (c > 62 && c < 0xd800) continue;
+      let rep: string;
       if (c === 38) rep = '&amp;';
       else if (c === 60) rep = '&lt;';
       else if (c === 62) rep = '&gt;';
       else if (c === 13) rep = '&#13;'; // a raw CR would arrive as LF (XML 1.0 §2.11)
-      else if (c < 32 && !isXmlChar(c)) {
+      else if (c < 32) {
+        if (isXmlChar(c)) continue;
         throw this.fail(`the character U+${c.toString(16).toUpperCase().padStart(4, '0')} at index ${i} cannot be carried by XML 1.0; send binary data as base64 (a Uint8Array)`);
-      } else if (c >= 0xd800 && c <= 0xdbff) {
+      } else if (c < 0xd800) continue;
+      else if (c <= 0xdbff) {
         const next = text.charCodeAt(i + 1);
         if (next >= 0xdc00 && next <= 0xdfff) {
           i++;
           continue;
         }
         throw this.fail(`a lone surrogate U+${c.toString(16).toUpperCase()} at index ${i} is not a character`);
-      } else if (c >= 0xdc00 && c <= 0xdfff) {
+      } else if (c <= 0xdfff) {
         throw this.fail(`a lone surrogate U+${c.toString(16).toUpperCase()} at index ${i} is not a character`);
       } else if (c >= 0xfffe) {
         // U+FFFE/U+FFFF, the only non-characters (by isXmlChar) a code unit can still be here.
         throw this.fail(`the character U+${c.toString(16).toUpperCase()} at index ${i} is not allowed in XML`);
-      }
-      if (rep !== undefined) {
-        out += text.slice(from, i) + rep;
-        from = i + 1;
-      }
+      } else continue;
+      // Appended piece by piece, skipping empty slices: fewer and smaller rope nodes (A/B).
+      if (i > from) out += text.slice(from, i);
+      out += rep;
+      from = i + 1;
     }
-    return out + text.slice(from);
+    return from === 0 ? text : out + text.slice(from);
   }
 
   /**
