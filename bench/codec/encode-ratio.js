@@ -1,0 +1,73 @@
+/**
+ * The encode targets of the performance issue in one run: our encode against `JSON.stringify`
+ * of the same values (interleaved, in this process) and against CPython's `xmlrpc.client.dumps`
+ * (bench/codec/cpython_peer.py, run once before and once after the JS rounds, so a change in the
+ * machine's load shows as a gap between the two). Not part of `npm run bench`.
+ *
+ *   npm run build && node --expose-gc bench/codec/encode-ratio.js [workload…] [--budget-ms 3000]
+ *
+ * Workloads default to structs10k and strings50k. MB/s credits every encoder with the size of
+ * our document, so a ratio of MB/s is a ratio of times. "flattened" reads one character of our
+ * result, which makes V8 copy a rope into one flat string (Python and JSON return flat strings).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { timeInterleaved } from './measure.js';
+import { makeWorkload } from './workloads.js';
+import { encodeCall, encodeResponse } from '../../dist/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'budget-ms': { type: 'string', default: '3000' } } });
+const rules = { minRuns: 3, maxRuns: 9, budgetMs: Number(values['budget-ms']), minSampleMs: 150 };
+const workloads = (positionals.length > 0 ? positionals : ['structs10k', 'strings50k']).map(makeWorkload);
+
+function runPython() {
+  const dir = mkdtempSync(join(tmpdir(), 'xmlrpc-encode-ratio-'));
+  try {
+    const list = workloads.map((w) => {
+      const path = join(dir, `${w.name}.xml`);
+      writeFileSync(path, w.bytes);
+      return { name: w.name, kind: w.kind, path };
+    });
+    const manifest = join(dir, 'manifest.json');
+    writeFileSync(manifest, JSON.stringify({ workloads: list, ...rules }));
+    const r = spawnSync('python3', [join(here, 'cpython_peer.py'), manifest], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    if (r.error || r.status !== 0) return { error: String(r.error ?? r.stderr).slice(0, 200) };
+    return JSON.parse(r.stdout).results;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const mbps = (bytes, ms) => (ms === undefined ? NaN : bytes / 1e6 / (ms / 1000));
+const before = runPython();
+const rows = [];
+for (const w of workloads) {
+  const ours = w.kind === 'call' ? () => encodeCall(w.methodName, w.params) : () => encodeResponse(w.value);
+  const data = w.kind === 'call' ? w.params : w.value;
+  const r = await timeInterleaved([
+    { id: 'ours', fn: ours },
+    { id: 'flat', fn: () => ours().charCodeAt(0) },
+    { id: 'json', fn: () => JSON.stringify(data) },
+  ], rules);
+  rows.push({ w, r });
+}
+const after = runPython();
+const py = (res, name) => res.error === undefined ? res[name]?.encode?.ms : undefined;
+const fmt = (x) => (Number.isFinite(x) ? x.toFixed(x >= 100 ? 0 : 2) : '—');
+console.log('| workload | ours | ours, flattened | JSON.stringify | CPython dumps (before / after) | ours ÷ CPython | ours ÷ JSON |');
+console.log('|---|--:|--:|--:|--:|--:|--:|');
+for (const { w, r } of rows) {
+  const size = w.bytes.length;
+  const o = mbps(size, r.ours.ms);
+  const j = mbps(size, r.json.ms);
+  const p1 = mbps(size, py(before, w.name));
+  const p2 = mbps(size, py(after, w.name));
+  const pMean = (p1 + p2) / 2;
+  console.log(`| ${w.name} | ${fmt(o)} | ${fmt(mbps(size, r.flat.ms))} | ${fmt(j)} | ${fmt(p1)} / ${fmt(p2)} | ${fmt(o / pMean)}× | ${fmt((o / j) * 100)} % |`);
+}
+if (before.error !== undefined) console.log(`CPython failed: ${before.error}`);
