@@ -15,11 +15,11 @@ import { build } from 'esbuild';
 /** The target for the client's browser bundle (what loads at import), gzipped: 20 kB. */
 export const CLIENT_BUNDLE_TARGET_BYTES = 20 * 1024;
 /**
- * What the test holds the bundle to: the size measured after the client's own trims (21,385
- * bytes gzipped, from 22,086; before the codec's trims land) plus 50 bytes of slack. A guard
- * against growth until the 20 kB target is reached, not the target; lower it as the codec shrinks.
+ * What the test holds the bundle to: the size measured with the client's and the codec's trims
+ * (21,201 bytes gzipped, from 22,086) plus 50 bytes of slack. A guard against growth until the
+ * 20 kB target is reached, not the target; lower it as the codec shrinks.
  */
-export const CLIENT_BUNDLE_BUDGET_BYTES = 21_435;
+export const CLIENT_BUNDLE_BUDGET_BYTES = 21_250;
 
 const ENTRY = fileURLToPath(new URL('../../dist/client/index.js', import.meta.url));
 
