@@ -2,6 +2,7 @@
 """The Python peer of the server bench: SimpleXMLRPCServer with ThreadingMixIn, HTTP/1.1
 (keep-alive), one `echo` method. Prints "READY <port>" once it listens."""
 
+import os
 import sys
 from socketserver import ThreadingMixIn
 from xmlrpc.server import SimpleXMLRPCRequestHandler, SimpleXMLRPCServer
@@ -20,7 +21,8 @@ class Server(ThreadingMixIn, SimpleXMLRPCServer):
         pass  # wrk closing its connections at the end of a run is not an error
 
 
-server = Server(("127.0.0.1", 0), requestHandler=Handler, logRequests=False, allow_none=True, use_builtin_types=True)
+# SERVER_BENCH_HOST: the address to listen on (bench/server/run.js sets it for every peer).
+server = Server((os.environ.get("SERVER_BENCH_HOST", "127.0.0.1"), 0), requestHandler=Handler, logRequests=False, allow_none=True, use_builtin_types=True)
 server.register_function(lambda x: x, "echo")
 print("READY", server.server_address[1], flush=True)
 try:

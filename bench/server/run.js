@@ -8,6 +8,12 @@
  *
  *   node bench/server/run.js            (env: SERVER_BENCH_SECONDS=2, SERVER_BENCH_RUNS=3)
  *
+ * SERVER_BENCH_HOST=<address> (default 127.0.0.1) makes every peer listen there and wrk call it:
+ * loopback's 64 KiB MSS stalls large bodies under load (zero-window waits of 200 ms and more,
+ * docs/performance.md), so the medium rows are also worth reading over an address whose route
+ * has an Ethernet MSS (`ip route add local 127.0.0.2/32 dev lo table local src 127.0.0.2 mtu lock
+ * 1500 advmss 1460`, as root), e.g. SERVER_BENCH_HOST=127.0.0.2. Such a run leaves RESULTS.md alone.
+ *
  * A/B against an earlier version in the same run: SERVER_BENCH_BASE=<a built checkout of it> adds
  * its xmlrpc-ts server as the peer "xmlrpc-ts (base)"; SERVER_BENCH_ONLY=<names, comma-separated>
  * keeps only those peers. Such a run prints its table and leaves RESULTS.md alone.
@@ -34,6 +40,8 @@ const PEERS = [
   { name: '@foxglove/xmlrpc', cmd: [process.execPath, here('./servers.js'), 'foxglove'] },
   { name: 'Python SimpleXMLRPCServer', cmd: ['python3', here('./py_server.py')] },
 ];
+/** Where every peer listens (the children read the same variable). */
+const HOST = process.env.SERVER_BENCH_HOST ?? '127.0.0.1';
 const BASE = process.env.SERVER_BENCH_BASE;
 if (BASE !== undefined) PEERS.push({ name: 'xmlrpc-ts (base)', cmd: [process.execPath, path.join(BASE, 'bench/server/servers.js'), 'xmlrpc-ts'] });
 const ONLY = process.env.SERVER_BENCH_ONLY?.split(',');
@@ -63,7 +71,7 @@ function startPeer(peer) {
 /** POSTs a body once and returns the decoded echo, to check the peer answers right. */
 function echoOnce(port, body, raw = false) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/RPC2', agent: false, headers: { 'Content-Type': 'text/xml' } }, (res) => {
+    const req = http.request({ host: HOST, port, method: 'POST', path: '/RPC2', agent: false, headers: { 'Content-Type': 'text/xml' } }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
@@ -82,7 +90,7 @@ function echoOnce(port, body, raw = false) {
 function wrk(port, connections, seconds, bodyFile) {
   const out = execFileSync(
     'wrk',
-    ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '--timeout', '5s', '-s', here('./post.lua'), `http://127.0.0.1:${port}/RPC2`, '--', bodyFile],
+    ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '--timeout', '5s', '-s', here('./post.lua'), `http://${HOST}:${port}/RPC2`, '--', bodyFile],
     { encoding: 'utf8', timeout: (seconds + 30) * 1000 },
   );
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
@@ -109,7 +117,7 @@ for (const [name, p] of Object.entries(payloads)) {
   files[name] = path.join(dir, `${name}.xml`);
   writeFileSync(files[name], p.body);
 }
-console.log(`server bench: small ${Buffer.byteLength(payloads.small.body)} B, medium ${Buffer.byteLength(payloads.medium.body)} B calls; ` + `${RUNS} × ${SECONDS} s per cell (median), wrk -t1, keep-alive\n`);
+console.log(`server bench: small ${Buffer.byteLength(payloads.small.body)} B, medium ${Buffer.byteLength(payloads.medium.body)} B calls; ` + `${RUNS} × ${SECONDS} s per cell (median), wrk -t1, keep-alive, on ${HOST}\n`);
 
 const results = {}; // results[payload][c][peer] = { rps, errors, socketErrors }
 const started = performance.now();
@@ -178,6 +186,7 @@ console.log(table);
 console.log('\n' + verdict.join('\n'));
 
 const cpus = os.cpus();
+if (HOST !== '127.0.0.1') process.exit(0); // a run on another address: the table above is its result
 writeFileSync(
   here('./RESULTS.md'),
   `# Server bench results\n\n` +

@@ -7,6 +7,8 @@ import { makePayloads } from './payloads.js';
 
 const require = createRequire(import.meta.url);
 const kind = process.argv[2];
+// SERVER_BENCH_HOST: the address to listen on (bench/server/run.js sets it for every peer).
+const HOST = process.env.SERVER_BENCH_HOST ?? '127.0.0.1';
 const ready = (port) => console.log(`READY ${port}`);
 
 if (kind === 'bare') {
@@ -22,7 +24,7 @@ if (kind === 'bare') {
       res.end(answer);
     });
   });
-  server.listen(0, '127.0.0.1', () => ready(server.address().port));
+  server.listen(0, HOST, () => ready(server.address().port));
 } else if (kind === 'bare-echo') {
   // The floor of an echo: read the body, write the same bytes back (no XML work at all).
   const server = http.createServer((req, res) => {
@@ -34,14 +36,14 @@ if (kind === 'bare') {
       res.end(body);
     });
   });
-  server.listen(0, '127.0.0.1', () => ready(server.address().port));
+  server.listen(0, HOST, () => ready(server.address().port));
 } else if (kind === 'xmlrpc-ts') {
   const server = createServer();
   server.addMethod('echo', (x) => x);
-  server.listen(0, '127.0.0.1').then((a) => ready(a.port));
+  server.listen(0, HOST).then((a) => ready(a.port));
 } else if (kind === 'npm-xmlrpc') {
   const xmlrpc = require('xmlrpc');
-  const server = xmlrpc.createServer({ host: '127.0.0.1', port: 0 });
+  const server = xmlrpc.createServer({ host: HOST, port: 0 });
   server.on('echo', (error, params, callback) => callback(null, params[0]));
   server.httpServer.on('listening', () => ready(server.httpServer.address().port));
 } else if (kind === 'foxglove') {
@@ -49,7 +51,7 @@ if (kind === 'bare') {
   const { HttpServerNodejs } = require('@foxglove/xmlrpc/nodejs');
   const server = new XmlRpcServer(new HttpServerNodejs());
   server.setHandler('echo', async (_method, args) => args[0]);
-  server.listen(0, '127.0.0.1').then(() => ready(server.port()));
+  server.listen(0, HOST).then(() => ready(server.port()));
 } else {
   console.error(`unknown server kind ${kind}`);
   process.exit(2);
