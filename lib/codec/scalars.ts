@@ -16,15 +16,16 @@ export type DateTimeField = 'month' | 'day' | 'time' | 'zone';
 
 /** A scalar reader failed: the message says what the text should have been; `offset` says where in it. */
 export class ScalarError extends Error {
+  /** Where in the scalar's text the problem starts (0: the whole text). */
+  declare readonly offset: number;
+  /** For a well-formed but impossible date-time: the field that is wrong. */
+  declare readonly field: DateTimeField | undefined;
   /** Builds the error; `offset` is where in the scalar's text the problem starts (0: the whole text). */
-  constructor(
-    message: string,
-    readonly offset = 0,
-    /** For a well-formed but impossible date-time: the field that is wrong. */
-    readonly field?: DateTimeField,
-  ) {
+  constructor(message: string, offset = 0, field?: DateTimeField) {
     super(message);
     this.name = 'ScalarError';
+    this.offset = offset;
+    this.field = field;
   }
 }
 
