@@ -16,15 +16,16 @@ export type DateTimeField = 'month' | 'day' | 'time' | 'zone';
 
 /** A scalar reader failed: the message says what the text should have been; `offset` says where in it. */
 export class ScalarError extends Error {
+  /** Where in the scalar's text the problem starts (0: the whole text). */
+  declare readonly offset: number;
+  /** For a well-formed but impossible date-time: the field that is wrong. */
+  declare readonly field: DateTimeField | undefined;
   /** Builds the error; `offset` is where in the scalar's text the problem starts (0: the whole text). */
-  constructor(
-    message: string,
-    readonly offset = 0,
-    /** For a well-formed but impossible date-time: the field that is wrong. */
-    readonly field?: DateTimeField,
-  ) {
+  constructor(message: string, offset = 0, field?: DateTimeField) {
     super(message);
     this.name = 'ScalarError';
+    this.offset = offset;
+    this.field = field;
   }
 }
 
@@ -172,81 +173,22 @@ function readBoolean(text: string): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// base64 (RFC 4648), in plain JavaScript: no Buffer, so it runs on every runtime.
+// base64 (RFC 4648): the runtime's codec (atob/btoa everywhere, a faster native one where there
+// is one); no Buffer is imported, so it runs on every runtime.
 
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const BASE64_SPACES_RE = /[ \t\n\r]+/g;
-let base64Quads: Uint32Array | undefined;
-let base64Pairs: Int16Array | undefined;
-/** Whether this machine stores the low byte of a 16-bit word first (every common one does). */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/**
- * 12 bits → their two characters as one 16-bit word, in this machine's byte order: writing
- * takes two lookups and one 32-bit store per three bytes (16 KiB, built on first use).
- */
-function base64PairCodes(): Uint32Array {
-  if (base64Quads === undefined) {
-    base64Quads = new Uint32Array(4096);
-    for (let x = 0; x < 4096; x++) {
-      const first = BASE64_ALPHABET.charCodeAt(x >> 6), second = BASE64_ALPHABET.charCodeAt(x & 63);
-      base64Quads[x] = LITTLE_ENDIAN ? first | (second << 8) : (first << 8) | second;
-    }
-  }
-  return base64Quads;
-}
-
-/**
- * Two characters (their codes, 8 bits each) → their 12 bits, or -1 when either is not in the
- * alphabet: one lookup per pair halves the work of reading (128 KiB, built on first use).
- */
-function base64PairTable(): Int16Array {
-  if (base64Pairs === undefined) {
-    base64Pairs = new Int16Array(65536).fill(-1);
-    for (let i = 0; i < 64; i++) {
-      for (let j = 0; j < 64; j++) base64Pairs[(BASE64_ALPHABET.charCodeAt(i) << 8) | BASE64_ALPHABET.charCodeAt(j)] = (i << 6) | j;
-    }
-  }
-  return base64Pairs;
-}
-
-// ASCII bytes to a string: one native call, not a character at a time.
-const ASCII_DECODER = new TextDecoder();
 
 /** `bytes` as base64 text, padded, on one line. */
 export function encodeBase64(bytes: Uint8Array): string {
   if (NATIVE_BASE64 !== undefined) return NATIVE_BASE64.encode(bytes);
-  const pairs = base64PairCodes();
-  const n = bytes.length;
-  const out = new Uint8Array(Math.ceil(n / 3) * 4);
-  const quads = new Uint32Array(out.buffer, 0, out.length >> 2);
-  let k = 0;
-  let i = 0;
-  // Two loops, so the byte-order test is not made once per word.
-  if (LITTLE_ENDIAN) {
-    for (; i + 2 < n; i += 3) {
-      const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-      quads[k++] = pairs[v >>> 12]! | (pairs[v & 4095]! << 16);
-    }
-  } else {
-    for (; i + 2 < n; i += 3) {
-      const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-      quads[k++] = (pairs[v >>> 12]! << 16) | pairs[v & 4095]!;
-    }
-  }
-  if (i < n) {
-    const two = i + 1 < n;
-    const v = (bytes[i]! << 16) | (two ? bytes[i + 1]! << 8 : 0);
-    const o = k * 4;
-    out[o] = BASE64_ALPHABET.charCodeAt(v >>> 18);
-    out[o + 1] = BASE64_ALPHABET.charCodeAt((v >>> 12) & 63);
-    out[o + 2] = two ? BASE64_ALPHABET.charCodeAt((v >>> 6) & 63) : 61;
-    out[o + 3] = 61;
-  }
-  return ASCII_DECODER.decode(out);
+  // btoa takes one byte a character; spread in chunks, under the engines' argument limits.
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 8192) binary += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return btoa(binary);
 }
 
-/** The runtime's own base64 codec, when it has one; the loops here serve everywhere else. */
+/** The runtime's own base64 codec, when it has one; atob and btoa serve everywhere else. */
 interface NativeBase64 {
   encode(bytes: Uint8Array): string;
   decode(text: string): Uint8Array;
@@ -264,7 +206,7 @@ interface NodeBytesClass {
 /**
  * The standard `Uint8Array.fromBase64`/`toBase64` (Deno, Bun, current browsers), else Node's
  * byte-buffer class when the global object has one (looked up, never imported: the codec needs
- * neither). Both are 3-10x faster than the loops on large values.
+ * neither). Both are 3-10x faster than atob on large values.
  */
 const NATIVE_BASE64: NativeBase64 | undefined = (() => {
   const standard = Uint8Array as unknown as { fromBase64?: (text: string) => Uint8Array; prototype: { toBase64?: unknown } };
@@ -277,7 +219,7 @@ const NATIVE_BASE64: NativeBase64 | undefined = (() => {
   if (typeof nodeBytes?.from !== 'function') return undefined;
   return {
     encode: (bytes) => nodeBytes.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
-    // A plain Uint8Array view, so the type does not depend on the size (small values take the loop).
+    // A plain Uint8Array view, so the type does not depend on the size (small values take atob).
     decode: (text) => {
       const bytes = nodeBytes.from(text, 'base64');
       return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -305,8 +247,8 @@ export function decodeBase64(text: string): Uint8Array {
   if (NATIVE_BASE64 !== undefined && len > 1024) {
     // Canonical base64 (what every encoder writes) re-encodes to itself: one native round trip
     // checks alphabet, padding and length at once (a regex over megabytes is several times
-    // slower). Anything else, or a native reader that throws, takes the loop below, which says
-    // what is wrong and where.
+    // slower). Anything else, or a native reader that throws, takes the general path below,
+    // whose error says what is wrong and where.
     let bytes: Uint8Array | undefined;
     try {
       bytes = NATIVE_BASE64.decode(t);
@@ -315,31 +257,17 @@ export function decodeBase64(text: string): Uint8Array {
     }
     if (bytes !== undefined && NATIVE_BASE64.encode(bytes) === t) return bytes;
   }
-  const pad = len === 0 ? 0 : t.charCodeAt(len - 1) !== 61 ? 0 : t.charCodeAt(len - 2) === 61 ? 2 : 1;
-  const pairs = base64PairTable();
-  const out = new Uint8Array((len / 4) * 3 - pad);
-  const whole = pad === 0 ? len : len - 4;
-  let o = 0;
-  let bad = 0;
-  for (let i = 0; i < whole; i += 4) {
-    const c1 = t.charCodeAt(i), c2 = t.charCodeAt(i + 1), c3 = t.charCodeAt(i + 2), c4 = t.charCodeAt(i + 3);
-    const hi = pairs[((c1 & 0xff) << 8) | (c2 & 0xff)]!, lo = pairs[((c3 & 0xff) << 8) | (c4 & 0xff)]!;
-    // A character above 0xFF would alias a table entry by its low byte: flag it through `bad`.
-    bad |= hi | lo | ((c1 | c2 | c3 | c4) > 0xff ? -1 : 0);
-    out[o] = hi >>> 4;
-    out[o + 1] = ((hi & 15) << 4) | (lo >>> 8);
-    out[o + 2] = lo & 255;
-    o += 3;
+  // After the strip and the length check above, atob (forgiving-base64) accepts what the strict
+  // reader does but a form feed, which it skips as white space: the byte count catches that.
+  let binary: string;
+  try {
+    binary = atob(t);
+  } catch {
+    throw base64Problem(t);
   }
-  if (pad > 0) {
-    // The padding reads as "A" (zero bits); where it may stand was checked above.
-    const c1 = t.charCodeAt(whole), c2 = t.charCodeAt(whole + 1), c3 = pad === 2 ? 65 : t.charCodeAt(whole + 2);
-    const hi = pairs[((c1 & 0xff) << 8) | (c2 & 0xff)]!, lo = pairs[((c3 & 0xff) << 8) | 65]!;
-    bad |= hi | lo | ((c1 | c2 | c3) > 0xff ? -1 : 0);
-    out[o] = hi >>> 4;
-    if (pad === 1) out[o + 1] = ((hi & 15) << 4) | (lo >>> 8);
-  }
-  if (bad < 0) throw base64Problem(t);
+  const out = new Uint8Array((len / 4) * 3 - (t.endsWith('==') ? 2 : t.endsWith('=') ? 1 : 0));
+  if (binary.length !== out.length) throw base64Problem(t);
+  for (let i = 0; i < out.length; i++) out[i] = binary.charCodeAt(i);
   return out;
 }
 
