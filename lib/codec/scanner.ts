@@ -186,7 +186,7 @@ function boundedNameEnd(doc: string, at: number, limit: number): number {
 
 // XML-RPC's own element names, by first character: a start tag among them costs no new string.
 const KNOWN_NAMES: string[][] = [];
-for (const n of ['methodCall', 'methodName', 'methodResponse', 'params', 'param', 'value', 'fault', 'struct', 'member',
+for (const n of ['member', 'methodCall', 'methodName', 'methodResponse', 'params', 'param', 'value', 'fault', 'struct',
   'name', 'array', 'data', 'string', 'int', 'i4', 'i8', 'boolean', 'double', 'dateTime.iso8601', 'base64', 'nil']) {
   (KNOWN_NAMES[n.charCodeAt(0)] ??= []).push(n);
 }
@@ -283,7 +283,8 @@ export function scanDocument(doc: string, sink: XmlSink, start = 0, maxXmlNameLe
   let pendingAt = -1;
 
   while (pos < len) {
-    const lt = doc.indexOf('<', pos);
+    // Compact documents put one tag right after another: no search needed.
+    const lt = doc.charCodeAt(pos) === 60 ? pos : doc.indexOf('<', pos);
     const end = lt < 0 ? len : lt;
     if (end > pos) {
       if (open.length === 0) {
