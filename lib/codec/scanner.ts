@@ -191,17 +191,13 @@ for (const n of ['member', 'methodCall', 'methodName', 'methodResponse', 'params
   (KNOWN_NAMES[n.charCodeAt(0)] ??= []).push(n);
 }
 
-/**
- * The known name from `start` to `end`; with `end` undefined, the one followed at once by `>`
- * (no name character, so the name nameEnd would find).
- */
-function knownName(doc: string, start: number, end?: number): string | undefined {
+/** The known name at `start` followed at once by `>` (no name character, so the name nameEnd would find). */
+function knownName(doc: string, start: number): string | undefined {
   const candidates = KNOWN_NAMES[doc.charCodeAt(start)];
   if (candidates !== undefined) {
     for (let i = 0; i < candidates.length; i++) {
       const n = candidates[i]!;
-      const e = start + n.length;
-      if ((end === undefined ? doc.charCodeAt(e) === 62 : e === end) && doc.startsWith(n, start)) return n;
+      if (doc.charCodeAt(start + n.length) === 62 && doc.startsWith(n, start)) return n;
     }
   }
   return undefined;
@@ -378,7 +374,7 @@ export function scanDocument(doc: string, sink: XmlSink, start = 0, maxXmlNameLe
       const nEnd = boundedNameEnd(doc, nameStart, maxXmlNameLength);
       if (nEnd === nameStart) throw xmlError(doc, lt, 'a raw "<" must be written as &lt;');
       if (rootDone) throw xmlError(doc, lt, 'a second root element');
-      name = knownName(doc, nameStart, nEnd) ?? doc.slice(nameStart, nEnd);
+      name = doc.slice(nameStart, nEnd);
       pos = nEnd;
       let attrNames: Set<string> | undefined;
       for (;;) {
