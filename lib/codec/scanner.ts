@@ -184,17 +184,22 @@ function boundedNameEnd(doc: string, at: number, limit: number): number {
   return end;
 }
 
-// XML-RPC's own element names, by length: a start tag among them costs no new string.
+// XML-RPC's own element names, by first character: a start tag among them costs no new string.
 const KNOWN_NAMES: string[][] = [];
-for (const n of ['methodCall', 'methodName', 'methodResponse', 'params', 'param', 'value', 'fault', 'struct', 'member',
+for (const n of ['member', 'methodCall', 'methodName', 'methodResponse', 'params', 'param', 'value', 'fault', 'struct',
   'name', 'array', 'data', 'string', 'int', 'i4', 'i8', 'boolean', 'double', 'dateTime.iso8601', 'base64', 'nil']) {
-  (KNOWN_NAMES[n.length] ??= []).push(n);
+  (KNOWN_NAMES[n.charCodeAt(0)] ??= []).push(n);
 }
 
-function knownName(doc: string, start: number, end: number): string | undefined {
-  const candidates = KNOWN_NAMES[end - start];
-  if (candidates === undefined) return undefined;
-  for (let i = 0; i < candidates.length; i++) if (doc.startsWith(candidates[i]!, start)) return candidates[i];
+/** The known name at `start` followed at once by `>` (no name character, so the name nameEnd would find). */
+function knownName(doc: string, start: number): string | undefined {
+  const candidates = KNOWN_NAMES[doc.charCodeAt(start)];
+  if (candidates !== undefined) {
+    for (let i = 0; i < candidates.length; i++) {
+      const n = candidates[i]!;
+      if (doc.charCodeAt(start + n.length) === 62 && doc.startsWith(n, start)) return n;
+    }
+  }
   return undefined;
 }
 
@@ -274,7 +279,8 @@ export function scanDocument(doc: string, sink: XmlSink, start = 0, maxXmlNameLe
   let pendingAt = -1;
 
   while (pos < len) {
-    const lt = doc.indexOf('<', pos);
+    // Compact documents put one tag right after another: no search needed.
+    const lt = doc.charCodeAt(pos) === 60 ? pos : doc.indexOf('<', pos);
     const end = lt < 0 ? len : lt;
     if (end > pos) {
       if (open.length === 0) {
@@ -359,50 +365,52 @@ export function scanDocument(doc: string, sink: XmlSink, start = 0, maxXmlNameLe
       continue;
     }
 
-    // Start tag.
+    // Start tag. The common case, `<value>` and its kin, reads no name and no attribute.
     const nameStart = lt + 1;
-    const nEnd = boundedNameEnd(doc, nameStart, maxXmlNameLength);
-    if (nEnd === nameStart) throw xmlError(doc, lt, 'a raw "<" must be written as &lt;');
-    if (rootDone) throw xmlError(doc, lt, 'a second root element');
-    const name = knownName(doc, nameStart, nEnd) ?? doc.slice(nameStart, nEnd);
-    pos = nEnd;
-    let attrNames: Set<string> | undefined;
+    let name = rootDone ? undefined : knownName(doc, nameStart);
     let selfClosing = false;
-    // The common case, `<name>`, skips the attribute loop.
-    if (doc.charCodeAt(pos) === 62) pos++;
-    else for (;;) {
-      const before = pos;
-      pos = skipSpace(doc, pos);
-      const ch = doc.charCodeAt(pos);
-      if (ch === 62 /* > */) {
-        pos++;
-        break;
+    if (name !== undefined && name.length <= maxXmlNameLength) pos = nameStart + name.length + 1;
+    else {
+      const nEnd = boundedNameEnd(doc, nameStart, maxXmlNameLength);
+      if (nEnd === nameStart) throw xmlError(doc, lt, 'a raw "<" must be written as &lt;');
+      if (rootDone) throw xmlError(doc, lt, 'a second root element');
+      name = doc.slice(nameStart, nEnd);
+      pos = nEnd;
+      let attrNames: Set<string> | undefined;
+      for (;;) {
+        const before = pos;
+        pos = skipSpace(doc, pos);
+        const ch = doc.charCodeAt(pos);
+        if (ch === 62 /* > */) {
+          pos++;
+          break;
+        }
+        if (ch === 47 /* / */ && doc.charCodeAt(pos + 1) === 62) {
+          selfClosing = true;
+          pos += 2;
+          break;
+        }
+        if (Number.isNaN(ch)) throw xmlError(doc, lt, `unterminated start tag <${cut(name)}`);
+        if (pos === before) throw xmlError(doc, pos, `malformed start tag <${cut(name)}>`);
+        // An attribute: XML-RPC defines none, so it is checked for well-formedness and ignored.
+        const aEnd = boundedNameEnd(doc, pos, maxXmlNameLength);
+        if (aEnd === pos) throw xmlError(doc, pos, `malformed attribute in <${cut(name)}>`);
+        const attr = doc.slice(pos, aEnd);
+        attrNames ??= new Set();
+        if (attrNames.has(attr)) throw xmlError(doc, pos, `duplicate attribute ${cut(attr)} in <${cut(name)}>`);
+        attrNames.add(attr);
+        pos = skipSpace(doc, aEnd);
+        if (doc.charCodeAt(pos) !== 61 /* = */) throw xmlError(doc, pos, `attribute ${cut(attr)} needs a value`);
+        pos = skipSpace(doc, pos + 1);
+        const quote = doc.charCodeAt(pos);
+        if (quote !== 34 && quote !== 39) throw xmlError(doc, pos, `the value of attribute ${cut(attr)} must be quoted`);
+        const close = doc.indexOf(quote === 34 ? '"' : "'", pos + 1);
+        if (close < 0) throw xmlError(doc, pos, `unterminated value of attribute ${cut(attr)}`);
+        const value = doc.slice(pos + 1, close);
+        if (value.indexOf('<') >= 0) throw xmlError(doc, pos, `"<" is not allowed in the value of attribute ${cut(attr)}`);
+        if (value.indexOf('&') >= 0) decodeReferences(value, doc, pos + 1);
+        pos = close + 1;
       }
-      if (ch === 47 /* / */ && doc.charCodeAt(pos + 1) === 62) {
-        selfClosing = true;
-        pos += 2;
-        break;
-      }
-      if (Number.isNaN(ch)) throw xmlError(doc, lt, `unterminated start tag <${cut(name)}`);
-      if (pos === before) throw xmlError(doc, pos, `malformed start tag <${cut(name)}>`);
-      // An attribute: XML-RPC defines none, so it is checked for well-formedness and ignored.
-      const aEnd = boundedNameEnd(doc, pos, maxXmlNameLength);
-      if (aEnd === pos) throw xmlError(doc, pos, `malformed attribute in <${cut(name)}>`);
-      const attr = doc.slice(pos, aEnd);
-      attrNames ??= new Set();
-      if (attrNames.has(attr)) throw xmlError(doc, pos, `duplicate attribute ${cut(attr)} in <${cut(name)}>`);
-      attrNames.add(attr);
-      pos = skipSpace(doc, aEnd);
-      if (doc.charCodeAt(pos) !== 61 /* = */) throw xmlError(doc, pos, `attribute ${cut(attr)} needs a value`);
-      pos = skipSpace(doc, pos + 1);
-      const quote = doc.charCodeAt(pos);
-      if (quote !== 34 && quote !== 39) throw xmlError(doc, pos, `the value of attribute ${cut(attr)} must be quoted`);
-      const close = doc.indexOf(quote === 34 ? '"' : "'", pos + 1);
-      if (close < 0) throw xmlError(doc, pos, `unterminated value of attribute ${cut(attr)}`);
-      const value = doc.slice(pos + 1, close);
-      if (value.indexOf('<') >= 0) throw xmlError(doc, pos, `"<" is not allowed in the value of attribute ${cut(attr)}`);
-      if (value.indexOf('&') >= 0) decodeReferences(value, doc, pos + 1);
-      pos = close + 1;
     }
     if (pending !== '') {
       sink.characters(pending, pendingAt);

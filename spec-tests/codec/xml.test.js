@@ -187,6 +187,31 @@ describe('document: one root, the declaration first, tags nested and matched', (
     assert.equal(decodeError(() => decodeResponse(response('1', ' a="1" a="2"'), { reader: r })).reason, 'xml');
     assert.equal(decodeError(() => decodeResponse(response('1', ' a=1'), { reader: r })).reason, 'xml');
   }));
+  it('document: a start tag spelling a known name is read as the general path reads it', () => forEachReader((r) => {
+    // The scanner reads `<value>` and its kin without scanning the name: these must still differ.
+    assert.equal(decodeResponse(response('<string>a</string>'), { reader: r }), 'a');
+    assert.equal(decodeResponse(response('<string >a</string >'), { reader: r }), 'a');
+    assert.equal(decodeResponse(response('<string a="1">b</string>'), { reader: r }), 'b');
+    assert.equal(decodeResponse(response('<string/>'), { reader: r }), '');
+    assert.deepEqual(decodeResponse(response('<array><data><value>1</value><value/></data></array>'), { reader: r }), ['1', '']);
+    const longer = decodeError(() => decodeResponse(response('<stringx>a</stringx>'), { reader: r }));
+    assert.deepEqual([longer.reason, longer.detail], ['value', 'unknown type element <stringx>']);
+    const prefix = decodeError(() => decodeResponse(response('<in>1</in>'), { reader: r }));
+    assert.deepEqual([prefix.reason, prefix.detail], ['value', 'unknown type element <in>']);
+  }));
+  it('document: a second root spelled like the first, open or empty → xml error', () => forEachReader((r) => {
+    for (const doc of [response('1') + '<methodResponse>', response('1') + '<methodResponse></methodResponse>', response('1') + '<value>']) {
+      assert.equal(decodeError(() => decodeResponse(doc, { reader: r })).reason, 'xml', doc);
+    }
+  }));
+  it('document: maxXmlNameLength holds for the element names XML-RPC defines too', () => {
+    const doc = response('<dateTime.iso8601>20240517T09:30:15</dateTime.iso8601>');
+    const e = decodeError(() => decodeResponse(doc, { maxXmlNameLength: 15 }));
+    assert.equal(e.reason, 'limit');
+    assert.match(e.detail, /longer than 15 characters \(maxXmlNameLength\)/);
+    assert.equal(e.position?.offset, doc.indexOf('<dateTime') + 1);
+    assert.ok(decodeResponse(doc, { maxXmlNameLength: 16 }) instanceof Date);
+  });
   it('document: a syntax error names its kind and line', () => forEachReader((r) => {
     const doc = '<?xml version="1.0"?>\n<methodResponse>\n<params><param><value><int>1</i4></value></param></params>\n</methodResponse>';
     const e = decodeError(() => decodeResponse(doc, { reader: r }));
