@@ -20,26 +20,10 @@ function installed(command) {
   return spawnSync(command, ['--version'], { stdio: 'ignore' }).error?.code !== 'ENOENT';
 }
 
-/**
- * An address on this machine whose route has an Ethernet MSS (1460), if one is set up: loopback's
- * own 64 KiB MSS stalls large bodies under load (docs/performance.md, "The medium-call tail"), so
- * the server bench runs a second time there. Set it up (as root) with
- * `ip route add local 127.0.0.2/32 dev lo table local src 127.0.0.2 mtu lock 1500 advmss 1460`.
- */
-function ethernetMssHost() {
-  const route = spawnSync('ip', ['route', 'get', '127.0.0.2'], { encoding: 'utf8' });
-  return route.status === 0 && /\badvmss 1460\b/.test(route.stdout) ? '127.0.0.2' : undefined;
-}
-const mssHost = ethernetMssHost();
-
 const BENCHES = [
   // The codec bench takes --quick; the server and client benches get no arguments they might not know.
   { name: 'codec', entry: here('./codec/run.js'), nodeArgs: ['--expose-gc'], args },
   { name: 'server', entry: here('./server/run.js'), nodeArgs: [], args: [] },
-  {
-    name: 'server, Ethernet MSS', entry: here('./server/run.js'), nodeArgs: [], args: [], env: { SERVER_BENCH_HOST: mssHost },
-    skip: mssHost === undefined ? 'no address with an Ethernet MSS (see ethernetMssHost in bench/run.js)' : false,
-  },
   { name: 'client', entry: here('./client/run.js'), nodeArgs: [], args: [] },
   { name: 'load with faults', entry: here('./load/faults.js'), nodeArgs: [], args: quick ? ['--calls', '20000', '--dry-run'] : [] },
   {
@@ -50,7 +34,7 @@ const BENCHES = [
 
 function runChild(bench, args) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...bench.nodeArgs, bench.entry, ...args], { stdio: 'inherit', env: { ...process.env, ...bench.env } });
+    const child = spawn(process.execPath, [...bench.nodeArgs, bench.entry, ...args], { stdio: 'inherit' });
     child.on('error', (err) => {
       console.error(`bench ${bench.name}: could not start: ${err.message}`);
       resolve(1);
