@@ -21,7 +21,7 @@ function declarationHead(body: Uint8Array): string {
   return String.fromCharCode.apply(null, window.subarray(0, gt < 0 ? window.length : gt + 1) as unknown as number[]);
 }
 
-/** Bytes as Latin-1 text (each byte one character), without Buffer. */
+/** Bytes as Latin-1 text (each byte one character), with nothing Node-only. */
 function latin1(bytes: Uint8Array): string {
   let ascii = true;
   for (let i = 0; i < bytes.length; i++) {

@@ -174,7 +174,7 @@ function readBoolean(text: string): boolean {
 
 // ---------------------------------------------------------------------------------------------
 // base64 (RFC 4648): the runtime's codec (atob/btoa everywhere, a faster native one where there
-// is one); no Buffer is imported, so it runs on every runtime.
+// is one); nothing Node-only is imported, so it runs on every runtime.
 
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const BASE64_SPACES_RE = /[ \t\n\r]+/g;
@@ -265,7 +265,7 @@ export function decodeBase64(text: string): Uint8Array {
   } catch {
     throw base64Problem(t);
   }
-  const out = new Uint8Array((len / 4) * 3 - (t.endsWith('==') ? 2 : t.endsWith('=') ? 1 : 0));
+  const out = new Uint8Array((len / 4) * 3 - paddingOf(t));
   if (binary.length !== out.length) throw base64Problem(t);
   for (let i = 0; i < out.length; i++) out[i] = binary.charCodeAt(i);
   return out;
@@ -285,7 +285,7 @@ function decodeBase64Lines(text: string, native: NativeBase64): Uint8Array | und
   let breaks = 0;
   for (let p = width; p < body.length; p += width + 1, breaks++) if (body.charCodeAt(p) !== 10) return undefined;
   const chars = body.length - breaks;
-  const pad = body.endsWith('==') ? 2 : body.endsWith('=') ? 1 : 0;
+  const pad = paddingOf(body);
   if (chars % 4 || body.lastIndexOf('=', body.length - pad - 1) >= 0) return undefined;
   let bytes: Uint8Array;
   try {
@@ -296,6 +296,11 @@ function decodeBase64Lines(text: string, native: NativeBase64): Uint8Array | und
   // Native readers skip white space (Node's reader anything unknown): a space, tab or CR inside
   // a line leaves fewer bytes than counted.
   return bytes.length === (chars / 4) * 3 - pad ? bytes : undefined;
+}
+
+/** How many "=" end a base64 text: 0, 1 or 2. */
+function paddingOf(text: string): number {
+  return text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
 }
 
 function base64Problem(t: string): ScalarError {

@@ -22,7 +22,7 @@ export type XmlRpcArray = XmlRpcValue[];
  * - `string` is `<string>`; `boolean` is `<boolean>`; `null` is `<nil/>`.
  * - `number` is `<int>` when it is an integer in the int32 range, else `<double>`.
  * - `bigint` is `<i8>`; `Date` and {@link XmlRpcDateTime} are `<dateTime.iso8601>`.
- * - `Uint8Array` (so `Buffer`) is `<base64>`.
+ * - `Uint8Array` (Node's byte buffers included: they are one) is `<base64>`.
  * - arrays are `<array>`; plain objects and `Map<string, …>` are `<struct>`.
  * - {@link TypedValue} forces a type (see {@link asDouble} and friends).
  * @group Values
