@@ -44,6 +44,14 @@ const ILLEGAL = [
   ['\ufffe', 'the character U+FFFE'], ['\uffff', 'the character U+FFFF'],
 ];
 
+/** Up to `maxLength - 1` pieces of VALID, chosen by `next`. */
+function validText(next, maxLength) {
+  let s = '';
+  const len = next() % maxLength;
+  for (let k = 0; k < len; k++) s += VALID[next() % VALID.length];
+  return s;
+}
+
 describe('escape: valid text is written byte for byte', () => {
   it('escape: specials at the start, at the end, side by side and alone', () => {
     for (const s of ['&', '<', '>', '\r', '&&', '<>', '><', '&a', 'a&', 'a&b', '&<>\r', 'a\r\nb\r', '\r\r', '>\u00e9<', '\u6771&\u{1F600}>']) {
@@ -59,9 +67,7 @@ describe('escape: valid text is written byte for byte', () => {
   it('escape: a random corpus of valid text matches the reference', () => {
     const next = lcg(19);
     for (let n = 0; n < 3000; n++) {
-      let s = '';
-      const len = next() % 40;
-      for (let k = 0; k < len; k++) s += VALID[next() % VALID.length];
+      const s = validText(next, 40);
       assert.equal(written(s), wrapped(s), JSON.stringify(s));
     }
   });
@@ -88,9 +94,7 @@ describe('escape: what XML cannot carry is refused with its index and path', () 
   it('escape: a random corpus with one illegal unit names the first one', () => {
     const next = lcg(20);
     for (let n = 0; n < 1000; n++) {
-      let s = '';
-      const len = next() % 30;
-      for (let k = 0; k < len; k++) s += VALID[next() % VALID.length];
+      let s = validText(next, 30);
       const [c, named] = ILLEGAL[next() % ILLEGAL.length];
       // VALID holds no lone surrogate, so the unit appended is the first thing refused.
       const at = s.length;
