@@ -1,7 +1,7 @@
 /**
- * `npm run bench`: the codec bench, then the server and client benches when they exist, then the
- * load benches (load with faults; scale-out over node:cluster workers, which needs wrk), each as
- * its own child process, one after the other (so they never compete for the CPU).
+ * `npm run bench`: the codec bench, then the server, client and fetch-handler (Node) benches when
+ * they exist, then the load benches (load with faults; scale-out over node:cluster workers, which
+ * needs wrk), each as its own child process, one after the other (so they never compete for the CPU).
  * Everything they print is passed through. Exits non-zero if any of them failed.
  * `--quick` runs the codec bench quick and the load benches short, without writing their results.
  */
@@ -25,6 +25,9 @@ const BENCHES = [
   { name: 'codec', entry: here('./codec/run.js'), nodeArgs: ['--expose-gc'], args },
   { name: 'server', entry: here('./server/run.js'), nodeArgs: [], args: [] },
   { name: 'client', entry: here('./client/run.js'), nodeArgs: [], args: [] },
+  // The fetch handler on Node against a bare Web handler behind the same adapter (issue 19's target);
+  // `node bench/runtimes/fetch-handler.js` alone adds Deno and Bun.
+  { name: 'fetch handler', entry: here('./runtimes/fetch-handler.js'), nodeArgs: [], args: ['--only', 'node'] },
   { name: 'load with faults', entry: here('./load/faults.js'), nodeArgs: [], args: quick ? ['--calls', '20000', '--dry-run'] : [] },
   {
     name: 'scale-out', entry: here('./load/scale-out.js'), nodeArgs: [], args: quick ? ['--seconds', '2', '--rounds', '1', '--dry-run'] : [],
