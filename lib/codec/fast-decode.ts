@@ -37,220 +37,220 @@ const GIVE_UP = {};
 // The longest name the fast path reads without measuring it (dateTime.iso8601).
 const LONGEST_KNOWN_NAME = 16;
 
-class FastReader {
-  pos = 0;
-  private values = 0;
-  private depth = 0;
-  /** The member names of the last struct read, by place. */
-  private readonly names: string[] = [];
+// The reader's state: module variables (one decode at a time; no reader calls back into the
+// decoder), so the minifier shortens every name. `doc` is let go when a decode ends.
+let doc = '';
+let pos = 0;
+let values = 0;
+let depth = 0;
+let s: FastSettings;
+/** The member names of the last struct read, by place. */
+let names: string[] = [];
 
-  constructor(private readonly doc: string, private readonly s: FastSettings) {}
+function space(): void {
+  while (isSpace(doc.charCodeAt(pos))) pos++;
+}
 
-  private space(): void {
-    while (isSpace(this.doc.charCodeAt(this.pos))) this.pos++;
-  }
+/** Steps over `tag` when it is next. */
+function at(tag: string): boolean {
+  if (!doc.startsWith(tag, pos)) return false;
+  pos += tag.length;
+  return true;
+}
 
-  /** Steps over `tag` when it is next. */
-  private at(tag: string): boolean {
-    if (!this.doc.startsWith(tag, this.pos)) return false;
-    this.pos += tag.length;
-    return true;
-  }
-
-  private expect(tag: string): void {
-    if (!this.at(tag)) throw GIVE_UP;
-  }
-
-  /**
-   * Steps over `a`, white space and `b`. Written together (`joined`, the compact layout) or with
-   * one newline (`lined`, Python's), they take one look instead of three.
-   */
-  private pair(a: string, b: string, joined: string, lined: string): void {
-    if (this.at(this.doc.charCodeAt(this.pos + a.length) === 10 ? lined : joined)) return;
-    this.expect(a);
-    this.space();
-    this.expect(b);
-  }
-
-  /** The text up to the next `<`, at most `max` characters before decoding. */
-  private text(max: number): string {
-    const start = this.pos;
-    const end = this.doc.indexOf('<', start);
-    if (end < 0 || end - start > max) throw GIVE_UP;
-    this.pos = end;
-    return start === end ? '' : rawText(this.doc, start, end);
-  }
-
-  private copy(text: string): string {
-    return this.s.copyStrings ? detach(text) : text;
-  }
-
-  /** The content of a `<value>` element, its start tag read; the end tag is the caller's. */
-  private value(): XmlRpcValue {
-    if (++this.values > this.s.maxValues) throw GIVE_UP;
-    const doc = this.doc;
-    const start = this.pos;
-    this.space();
-    let v: XmlRpcValue;
-    if (doc.charCodeAt(this.pos) === 60 && doc.charCodeAt(this.pos + 1) !== 47) {
-      const lead = this.pos - start;
-      v = this.typed();
-      const end = this.pos;
-      this.space();
-      // The builder counts the white space around a type element against maxStringLength.
-      if (lead + this.pos - end > this.s.maxStringLength) throw GIVE_UP;
-    } else {
-      this.pos = start;
-      v = this.copy(this.text(this.s.maxStringLength));
-    }
-    return v;
-  }
-
-  /** A type element inside a `<value>`, at its `<`. */
-  private typed(): XmlRpcValue {
-    const doc = this.doc;
-    const from = this.pos + 1;
-    let name = knownName(doc, from);
-    let end = from;
-    if (name === 'struct' || name === 'array') {
-      this.pos = end + name.length + 1;
-      return name === 'struct' ? this.struct() : this.array();
-    }
-    if (name === undefined) {
-      end = nameEnd(doc, from, this.s.maxXmlNameLength);
-      if (end - from > this.s.maxXmlNameLength) throw GIVE_UP;
-      name = doc.slice(from, end);
-    } else end += name.length;
-    const key = scalarKey(name);
-    const reader = SCALAR_READERS.get(key);
-    if (reader === undefined) throw GIVE_UP;
-    let text = '';
-    if (doc.charCodeAt(end) === 47 && doc.charCodeAt(end + 1) === 62) this.pos = end + 2; // <nil/>
-    else {
-      if (doc.charCodeAt(end) !== 62) throw GIVE_UP;
-      this.pos = end + 1;
-      text = this.text(this.s.maxStringLength);
-      const close = this.pos + 2;
-      if (doc.charCodeAt(close - 1) !== 47 || doc.charCodeAt(close + name.length) !== 62 || !doc.startsWith(name, close)) throw GIVE_UP;
-      this.pos = close + name.length + 1;
-    }
-    const v = reader(text, this.s.ctx, key);
-    return typeof v === 'string' ? this.copy(v) : v;
-  }
-
-  private nest(): void {
-    if (++this.depth > this.s.maxDepth) throw GIVE_UP;
-  }
-
-  private struct(): XmlRpcStruct {
-    this.nest();
-    const doc = this.doc;
-    const out: XmlRpcStruct = {};
-    for (let i = 0; ; i++) {
-      this.space();
-      if (doc.charCodeAt(this.pos + 1) === 47) break;
-      this.pair('<member>', '<name>', '<member><name>', '<member>\n<name>');
-      // Structs in an array mostly repeat their names: the last struct's name at this place,
-      // when it is next, is taken as it is (no slice, no copy, a key the engine knows).
-      const start = this.pos;
-      let name = this.names[i];
-      if (name !== undefined && doc.charCodeAt(start + name.length) === 60 && doc.startsWith(name, start)) this.pos += name.length;
-      else {
-        name = this.copy(this.text(this.s.maxNameLength));
-        // A member named __proto__ needs defineProperty: the general path has it.
-        if (name === '__proto__') throw GIVE_UP;
-        // Only a name without references or CR reads back as itself.
-        if (name.length === this.pos - start) this.names[i] = name;
-      }
-      this.pair('</name>', '<value>', '</name><value>', '</name>\n<value>');
-      out[name] = this.value();
-      this.pair('</value>', '</member>', '</value></member>', '</value>\n</member>');
-    }
-    this.expect('</struct>');
-    this.depth--;
-    return out;
-  }
-
-  private array(): XmlRpcValue[] {
-    this.nest();
-    const out: XmlRpcValue[] = [];
-    this.space();
-    this.expect('<data>');
-    for (;;) {
-      this.space();
-      if (this.doc.charCodeAt(this.pos + 1) === 47) break;
-      this.expect('<value>');
-      out.push(this.value());
-      this.expect('</value>');
-    }
-    this.expect('</data>');
-    this.space();
-    this.expect('</array>');
-    this.depth--;
-    return out;
-  }
-
-  /** `<param>`s up to `</params>`, the start tag read. */
-  private params(): XmlRpcValue[] {
-    const out: XmlRpcValue[] = [];
-    for (;;) {
-      this.space();
-      if (this.at('</params>')) return out;
-      this.expect('<param>');
-      this.space();
-      this.expect('<value>');
-      out.push(this.value());
-      this.pair('</value>', '</param>', '</value></param>', '</value>\n</param>');
-    }
-  }
-
-  document(start: number): DecodedMessage {
-    this.pos = start + declarationLength(this.doc, start);
-    this.space();
-    const expect = this.s.expect;
-    const out: DecodedMessage = {};
-    if (expect !== 'response' && this.at('<methodCall>')) {
-      this.space();
-      this.expect('<methodName>');
-      out.methodName = this.text(this.s.maxNameLength);
-      if (out.methodName === '') throw GIVE_UP;
-      this.expect('</methodName>');
-      this.space();
-      if (this.at('<params>')) {
-        out.params = this.params();
-        this.space();
-      }
-      this.expect('</methodCall>');
-    } else if (expect !== 'call' && this.at('<methodResponse>')) {
-      this.space();
-      if (this.at('<params>')) {
-        out.params = this.params();
-        if (out.params.length !== 1) throw GIVE_UP;
-      } else {
-        this.expect('<fault>');
-        this.space();
-        this.expect('<value>');
-        out.fault = this.value();
-        this.pair('</value>', '</fault>', '</value></fault>', '</value>\n</fault>');
-      }
-      this.space();
-      this.expect('</methodResponse>');
-    } else throw GIVE_UP;
-    this.space();
-    if (this.pos !== this.doc.length) throw GIVE_UP;
-    return out;
-  }
+function expect(tag: string): void {
+  if (!at(tag)) throw GIVE_UP;
 }
 
 /**
- * Decodes `doc` (its characters already checked) from `start` (after any BOM) by the fast path;
+ * Steps over `a`, white space and `b`. Written together (`joined`, the compact layout) or with
+ * one newline (`lined`, Python's), they take one look instead of three.
+ */
+function pair(a: string, b: string, joined: string, lined: string): void {
+  if (at(doc.charCodeAt(pos + a.length) === 10 ? lined : joined)) return;
+  expect(a);
+  space();
+  expect(b);
+}
+
+/** The text up to the next `<`, at most `max` characters before decoding. */
+function text(max: number): string {
+  const start = pos;
+  const end = doc.indexOf('<', start);
+  if (end < 0 || end - start > max) throw GIVE_UP;
+  pos = end;
+  return start === end ? '' : rawText(doc, start, end);
+}
+
+function copy(text: string): string {
+  return s.copyStrings ? detach(text) : text;
+}
+
+/** The content of a `<value>` element, its start tag read; the end tag is the caller's. */
+function value(): XmlRpcValue {
+  if (++values > s.maxValues) throw GIVE_UP;
+  const start = pos;
+  space();
+  if (doc.charCodeAt(pos) === 60 && doc.charCodeAt(pos + 1) !== 47) {
+    const lead = pos - start;
+    const v = typed();
+    const end = pos;
+    space();
+    // The builder counts the white space around a type element against maxStringLength.
+    if (lead + pos - end > s.maxStringLength) throw GIVE_UP;
+    return v;
+  }
+  pos = start;
+  return copy(text(s.maxStringLength));
+}
+
+/** A type element inside a `<value>`, at its `<`. */
+function typed(): XmlRpcValue {
+  const from = pos + 1;
+  let name = knownName(doc, from);
+  let end = from;
+  if (name === 'struct' || name === 'array') {
+    pos = end + name.length + 1;
+    return name === 'struct' ? struct() : array();
+  }
+  if (name === undefined) {
+    end = nameEnd(doc, from, s.maxXmlNameLength);
+    if (end - from > s.maxXmlNameLength) throw GIVE_UP;
+    name = doc.slice(from, end);
+  } else end += name.length;
+  const key = scalarKey(name);
+  const reader = SCALAR_READERS.get(key);
+  if (reader === undefined) throw GIVE_UP;
+  let content = '';
+  if (doc.charCodeAt(end) === 47 && doc.charCodeAt(end + 1) === 62) pos = end + 2; // <nil/>
+  else {
+    if (doc.charCodeAt(end) !== 62) throw GIVE_UP;
+    pos = end + 1;
+    content = text(s.maxStringLength);
+    const close = pos + 2;
+    if (doc.charCodeAt(close - 1) !== 47 || doc.charCodeAt(close + name.length) !== 62 || !doc.startsWith(name, close)) throw GIVE_UP;
+    pos = close + name.length + 1;
+  }
+  const v = reader(content, s.ctx, key);
+  return typeof v === 'string' ? copy(v) : v;
+}
+
+function nest(): void {
+  if (++depth > s.maxDepth) throw GIVE_UP;
+}
+
+function struct(): XmlRpcStruct {
+  nest();
+  const out: XmlRpcStruct = {};
+  for (let i = 0; ; i++) {
+    space();
+    if (doc.charCodeAt(pos + 1) === 47) break;
+    pair('<member>', '<name>', '<member><name>', '<member>\n<name>');
+    // Structs in an array mostly repeat their names: the last struct's name at this place,
+    // when it is next, is taken as it is (no slice, no copy, a key the engine knows).
+    const start = pos;
+    let name = names[i];
+    if (name !== undefined && doc.charCodeAt(start + name.length) === 60 && doc.startsWith(name, start)) pos += name.length;
+    else {
+      name = copy(text(s.maxNameLength));
+      // A member named __proto__ needs defineProperty: the general path has it.
+      if (name === '__proto__') throw GIVE_UP;
+      // Only a name without references or CR reads back as itself.
+      if (name.length === pos - start) names[i] = name;
+    }
+    pair('</name>', '<value>', '</name><value>', '</name>\n<value>');
+    out[name] = value();
+    pair('</value>', '</member>', '</value></member>', '</value>\n</member>');
+  }
+  expect('</struct>');
+  depth--;
+  return out;
+}
+
+function array(): XmlRpcValue[] {
+  nest();
+  const out: XmlRpcValue[] = [];
+  space();
+  expect('<data>');
+  for (;;) {
+    space();
+    if (doc.charCodeAt(pos + 1) === 47) break;
+    expect('<value>');
+    out.push(value());
+    expect('</value>');
+  }
+  expect('</data>');
+  space();
+  expect('</array>');
+  depth--;
+  return out;
+}
+
+/** `<param>`s up to `</params>`, the start tag read. */
+function params(): XmlRpcValue[] {
+  const out: XmlRpcValue[] = [];
+  for (;;) {
+    space();
+    if (at('</params>')) return out;
+    expect('<param>');
+    space();
+    expect('<value>');
+    out.push(value());
+    pair('</value>', '</param>', '</value></param>', '</value>\n</param>');
+  }
+}
+
+function message(start: number): DecodedMessage {
+  pos = start + declarationLength(doc, start);
+  space();
+  const out: DecodedMessage = {};
+  if (s.expect !== 'response' && at('<methodCall>')) {
+    space();
+    expect('<methodName>');
+    out.methodName = text(s.maxNameLength);
+    if (out.methodName === '') throw GIVE_UP;
+    expect('</methodName>');
+    space();
+    if (at('<params>')) {
+      out.params = params();
+      space();
+    }
+    expect('</methodCall>');
+  } else if (s.expect !== 'call' && at('<methodResponse>')) {
+    space();
+    if (at('<params>')) {
+      out.params = params();
+      if (out.params.length !== 1) throw GIVE_UP;
+    } else {
+      expect('<fault>');
+      space();
+      expect('<value>');
+      out.fault = value();
+      pair('</value>', '</fault>', '</value></fault>', '</value>\n</fault>');
+    }
+    space();
+    expect('</methodResponse>');
+  } else throw GIVE_UP;
+  space();
+  if (pos !== doc.length) throw GIVE_UP;
+  return out;
+}
+
+/**
+ * Decodes `text` (its characters already checked) from `start` (after any BOM) by the fast path;
  * undefined when it gives up, and then the general path decodes it.
  */
-export function fastDecode(doc: string, start: number, settings: FastSettings): DecodedMessage | undefined {
+export function fastDecode(text: string, start: number, settings: FastSettings): DecodedMessage | undefined {
   if (settings.maxXmlNameLength < LONGEST_KNOWN_NAME) return undefined;
+  doc = text;
+  s = settings;
+  values = depth = 0;
+  names = [];
   try {
-    return new FastReader(doc, settings).document(start);
+    return message(start);
   } catch {
     return undefined;
+  } finally {
+    doc = '';
   }
 }
