@@ -8,7 +8,7 @@
  * spec-tests/codec/fast-decode.test.js checks both paths against each other.
  */
 import type { XmlRpcStruct, XmlRpcValue } from '../core/values.js';
-import { SCALAR_READERS, scalarKey, type ScalarContext } from './scalars.js';
+import { SCALAR_READERS, scalarKey, type BuiltinScalarReader, type ScalarContext } from './scalars.js';
 import { declarationLength, detach, isSpace, knownName, nameEnd, rawText } from './scanner.js';
 
 /** What the fast path needs of the decode settings (the value builder holds them all). */
@@ -44,8 +44,27 @@ let pos = 0;
 let values = 0;
 let depth = 0;
 let s: FastSettings;
-/** The member names of the last struct read, by place. */
-let names: string[] = [];
+/**
+ * What the last struct held at one place: its name and, when its value was a scalar in a type
+ * element, the text from the name to that element's content (`id</name><value><int>`) and from
+ * the content to `</value>` (`</int>`), with the reader. Structs in an array mostly repeat
+ * these: the next struct's member is then read in two looks (no name slice or copy, a key the
+ * engine knows, no tag lookup). Kept only for a name that reads back as itself (no reference,
+ * no CR), so equal text means an equal reading.
+ */
+interface Member {
+  name: string;
+  head: string;
+  tail: string;
+  key: string;
+  reader: BuiltinScalarReader | undefined;
+}
+let members: (Member | undefined)[] = [];
+// Set by typed() for a scalar with content, for the struct that caches it.
+let lastReader: BuiltinScalarReader | undefined;
+let lastKey = '';
+let contentFrom = 0;
+let contentTo = 0;
 
 function space(): void {
   while (isSpace(doc.charCodeAt(pos))) pos++;
@@ -101,6 +120,7 @@ function value(): XmlRpcValue {
     return v;
   }
   pos = start;
+  lastReader = undefined;
   return copy(text(s.maxStringLength));
 }
 
@@ -111,7 +131,9 @@ function typed(): XmlRpcValue {
   let end = from;
   if (name === 'struct' || name === 'array') {
     pos = end + name.length + 1;
-    return name === 'struct' ? struct() : array();
+    const v = name === 'struct' ? struct() : array();
+    lastReader = undefined;
+    return v;
   }
   if (name === undefined) {
     end = nameEnd(doc, from, s.maxXmlNameLength);
@@ -122,15 +144,22 @@ function typed(): XmlRpcValue {
   const reader = SCALAR_READERS.get(key);
   if (reader === undefined) throw GIVE_UP;
   let content = '';
+  lastReader = undefined;
   if (doc.charCodeAt(end) === 47 && doc.charCodeAt(end + 1) === 62) pos = end + 2; // <nil/>
   else {
     if (doc.charCodeAt(end) !== 62) throw GIVE_UP;
-    pos = end + 1;
+    pos = contentFrom = end + 1;
     content = text(s.maxStringLength);
-    const close = pos + 2;
+    const close = (contentTo = pos) + 2;
     if (doc.charCodeAt(close - 1) !== 47 || doc.charCodeAt(close + name.length) !== 62 || !doc.startsWith(name, close)) throw GIVE_UP;
     pos = close + name.length + 1;
+    lastReader = reader;
+    lastKey = key;
   }
+  return read(reader, content, key);
+}
+
+function read(reader: BuiltinScalarReader, content: string, key: string): XmlRpcValue {
   const v = reader(content, s.ctx, key);
   return typeof v === 'string' ? copy(v) : v;
 }
@@ -146,20 +175,32 @@ function struct(): XmlRpcStruct {
     space();
     if (doc.charCodeAt(pos + 1) === 47) break;
     pair('<member>', '<name>', '<member><name>', '<member>\n<name>');
-    // Structs in an array mostly repeat their names: the last struct's name at this place,
-    // when it is next, is taken as it is (no slice, no copy, a key the engine knows).
     const start = pos;
-    let name = names[i];
-    if (name !== undefined && doc.charCodeAt(start + name.length) === 60 && doc.startsWith(name, start)) pos += name.length;
-    else {
-      name = copy(text(s.maxNameLength));
-      // A member named __proto__ needs defineProperty: the general path has it.
-      if (name === '__proto__') throw GIVE_UP;
-      // Only a name without references or CR reads back as itself.
-      if (name.length === pos - start) names[i] = name;
+    const m = members[i];
+    if (m?.reader !== undefined && doc.startsWith(m.head, start)) {
+      if (++values > s.maxValues) throw GIVE_UP;
+      pos += m.head.length;
+      const content = text(s.maxStringLength);
+      if (!doc.startsWith(m.tail, pos)) throw GIVE_UP;
+      pos += m.tail.length;
+      out[m.name] = read(m.reader, content, m.key);
+    } else {
+      let name = m?.name;
+      if (name !== undefined && doc.charCodeAt(start + name.length) === 60 && doc.startsWith(name, start)) pos += name.length;
+      else {
+        name = copy(text(s.maxNameLength));
+        // A member named __proto__ needs defineProperty: the general path has it.
+        if (name === '__proto__') throw GIVE_UP;
+      }
+      const same = name.length === pos - start;
+      pair('</name>', '<value>', '</name><value>', '</name>\n<value>');
+      out[name] = value();
+      if (same) {
+        members[i] = lastReader === undefined
+          ? { name, head: '', tail: '', key: '', reader: undefined }
+          : { name, head: doc.slice(start, contentFrom), tail: doc.slice(contentTo, pos), key: lastKey, reader: lastReader };
+      }
     }
-    pair('</name>', '<value>', '</name><value>', '</name>\n<value>');
-    out[name] = value();
     pair('</value>', '</member>', '</value></member>', '</value>\n</member>');
   }
   expect('</struct>');
@@ -245,12 +286,12 @@ export function fastDecode(text: string, start: number, settings: FastSettings):
   doc = text;
   s = settings;
   values = depth = 0;
-  names = [];
   try {
     return message(start);
   } catch {
     return undefined;
   } finally {
     doc = '';
+    members = []; // their texts are slices of the document
   }
 }

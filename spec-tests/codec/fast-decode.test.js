@@ -317,6 +317,39 @@ describe('fast path: what it reads itself', () => {
     assert.ok(fastReads(doc, {}, 'any'));
     assert.deepStrictEqual(assertSame(doc).value.value, [{ id: 1, 'a&b': 2, x: 3 }, { idx: 4, 'a&amp;b': 5, 'x\ny': 6 }, { i: 7, 'a&b': 8, 'x\ny': 9 }, { id: 10 }]);
   });
+  it('members repeated from the last struct (read in two looks): each difference is seen', () => {
+    const rows = (...members) => response(`<array><data>${members.map((m) => `<value><struct>${m}</struct></value>`).join('')}</data></array>`);
+    const m = (name, inner, after = '') => `<member><name>${name}</name><value>${inner}${after}</value></member>`;
+    const first = m('id', '<int>1</int>') + m('s', ' <string>a</string>\n') + m('d', '<dateTime.iso8601>20240101T00:00:00</dateTime.iso8601>');
+    const same = (doc, expectFast = true) => {
+      assert.equal(fastReads(doc, {}, 'any'), expectFast, doc);
+      return assertSame(doc);
+    };
+    // Read as the first: the value, references and CR in the content, an empty content.
+    assert.deepStrictEqual(same(rows(first, m('id', '<int>2</int>') + m('s', ' <string>x &amp; y\r\nz</string>\n') + m('d', '<dateTime.iso8601>20240102T00:00:00</dateTime.iso8601>'),
+      m('id', '<int>3</int>') + m('s', ' <string></string>\n'))).value.value,
+    [{ id: 1, s: 'a', d: new Date(Date.UTC(2024, 0, 1)) }, { id: 2, s: 'x & y\nz', d: new Date(Date.UTC(2024, 0, 2)) }, { id: 3, s: '' }]);
+    // Another type, another name, other white space: read the long way.
+    assert.deepStrictEqual(same(rows(first, m('id', '<i8>2</i8>') + m('ss', '<string>b</string>') + m('d', ' <dateTime.iso8601>20240101T00:00:00</dateTime.iso8601>'))).value.value[1],
+      { id: 2n, ss: 'b', d: new Date(Date.UTC(2024, 0, 1)) });
+    // After the content, only the first's text is read in one look; anything else gives up.
+    assert.deepStrictEqual(same(rows(first, m('id', '<int>2</int>', ' ')), false).value.value[1], { id: 2 });
+    assert.deepStrictEqual(same(rows(first, m('id', '<int>2</int >'), m('id', '<int>2</int>')), false).value.value[1], { id: 2 });
+    // What is wrong in a repeated member is the general path's error, with its path.
+    assert.equal(same(rows(first, m('id', '<int>x</int>')), false).error.path, 'params[0][1].id');
+    assert.equal(same(rows(first, m('id', '<int>2</intx>')), false).error.reason, 'xml');
+    assert.equal(same(rows(first, m('id', '<int>2</inx>')), false).error.reason, 'xml');
+    // A text-only value leaves nothing to repeat: a member that is no member stays an error.
+    assert.equal(same(rows(m('a', '<int>1</int>') + m('b', 'text'), `${m('a', '<int>1</int>')}<member><name>7</value></member>`), false).error.reason, 'xml');
+    assert.equal(same(rows(m('a', '<int>1</int>') + m('b', 'text'), `${m('a', '<int>1</int>')}<member><name>5</int></value></member>${m('b', 'text')}`), false).error.reason, 'xml');
+    assert.equal(same(rows(m('a', '<int>1</int>') + m('b', '<array><data><value><int>1</int></value></data></array>'), `${m('a', '<int>1</int>')}<member><name>7</value></member>`), false).error.reason, 'xml');
+    assert.equal(same(rows(first, m('id', '<int>2<!-- c --></int>')), false).value.value[1].id, 2);
+    for (const options of [{ maxValues: 6 }, { maxStringLength: 4 }]) {
+      const doc = rows(m('id', '<int>1</int>') + m('s', ' <string>a</string>\n'), m('id', '<int>2</int>') + m('s', ' <string>abcde</string>\n'));
+      assert.equal(fastReads(doc, options, 'any'), false, JSON.stringify(options));
+      assert.equal(assertSame(doc, options).error.path, 'params[0][1].s', JSON.stringify(options));
+    }
+  });
   it('the options that shape values: i8, oversizeInt, dateTime, naiveTimeZone', () => {
     const doc = response('<array><data><value><i8>5</i8></value><value><int>3000000000</int></value><value><dateTime.iso8601>20240229T12:00:00</dateTime.iso8601></value></data></array>');
     for (const options of [{}, { i8: 'number' }, { oversizeInt: 'error' }, { dateTime: 'lossless' }, { naiveTimeZone: 'local' }]) {
