@@ -45,19 +45,18 @@ let values = 0;
 let depth = 0;
 let s: FastSettings;
 /**
- * What the last struct held at one place: its name and, when its value was a scalar in a type
- * element, the text from the name to that element's content (`id</name><value><int>`) and from
- * the content to `</value>` (`</int>`), with the reader. Structs in an array mostly repeat
- * these: the next struct's member is then read in two looks (no name slice or copy, a key the
- * engine knows, no tag lookup). Kept only for a name that reads back as itself (no reference,
- * no CR), so equal text means an equal reading.
+ * What the last struct held at one place when its value was a scalar in a type element: the
+ * name, the text from the name to that element's content (`id</name><value><int>`) and from the
+ * content to `</value>` (`</int>`), and the reader. Structs in an array mostly repeat these: the
+ * next struct's member is then read in two looks (no name slice or copy, a key the engine knows,
+ * no tag lookup). The text is compared as written, so an equal text means an equal reading.
  */
 interface Member {
   name: string;
   head: string;
   tail: string;
   key: string;
-  reader: BuiltinScalarReader | undefined;
+  reader: BuiltinScalarReader;
 }
 let members: (Member | undefined)[] = [];
 // Set by typed() for a scalar with content, for the struct that caches it.
@@ -177,7 +176,7 @@ function struct(): XmlRpcStruct {
     pair('<member>', '<name>', '<member><name>', '<member>\n<name>');
     const start = pos;
     const m = members[i];
-    if (m?.reader !== undefined && doc.startsWith(m.head, start)) {
+    if (m !== undefined && doc.startsWith(m.head, start)) {
       if (++values > s.maxValues) throw GIVE_UP;
       pos += m.head.length;
       const content = text(s.maxStringLength);
@@ -185,21 +184,14 @@ function struct(): XmlRpcStruct {
       pos += m.tail.length;
       out[m.name] = read(m.reader, content, m.key);
     } else {
-      let name = m?.name;
-      if (name !== undefined && doc.charCodeAt(start + name.length) === 60 && doc.startsWith(name, start)) pos += name.length;
-      else {
-        name = copy(text(s.maxNameLength));
-        // A member named __proto__ needs defineProperty: the general path has it.
-        if (name === '__proto__') throw GIVE_UP;
-      }
-      const same = name.length === pos - start;
+      const name = copy(text(s.maxNameLength));
+      // A member named __proto__ needs defineProperty: the general path has it.
+      if (name === '__proto__') throw GIVE_UP;
       pair('</name>', '<value>', '</name><value>', '</name>\n<value>');
       out[name] = value();
-      if (same) {
-        members[i] = lastReader === undefined
-          ? { name, head: '', tail: '', key: '', reader: undefined }
-          : { name, head: doc.slice(start, contentFrom), tail: doc.slice(contentTo, pos), key: lastKey, reader: lastReader };
-      }
+      members[i] = lastReader !== undefined
+        ? { name, head: doc.slice(start, contentFrom), tail: doc.slice(contentTo, pos), key: lastKey, reader: lastReader }
+        : undefined;
     }
     pair('</value>', '</member>', '</value></member>', '</value>\n</member>');
   }
