@@ -38,7 +38,8 @@ const GIVE_UP = {};
 const LONGEST_KNOWN_NAME = 16;
 
 // The reader's state: module variables (one decode at a time; no reader calls back into the
-// decoder), so the minifier shortens every name. `doc` is let go when a decode ends.
+// decoder), so the minifier shortens every name. Let go when a decode ends: `doc`, `s` (the
+// value builder, which holds the document too) and `members` (slices of it).
 let doc = '';
 let pos = 0;
 let values = 0;
@@ -284,6 +285,7 @@ export function fastDecode(text: string, start: number, settings: FastSettings):
     return undefined;
   } finally {
     doc = '';
-    members = []; // their texts are slices of the document
+    s = undefined!;
+    members = [];
   }
 }
