@@ -60,6 +60,8 @@ interface Member {
   reader: BuiltinScalarReader;
 }
 let members: (Member | undefined)[] = [];
+/** Structs read so far: records are made from the second on (a lone struct would only pay for them). */
+let structs = 0;
 // Set by typed() for a scalar with content, for the struct that caches it.
 let lastReader: BuiltinScalarReader | undefined;
 let lastKey = '';
@@ -190,7 +192,7 @@ function struct(): XmlRpcStruct {
       if (name === '__proto__') throw GIVE_UP;
       pair('</name>', '<value>', '</name><value>', '</name>\n<value>');
       out[name] = value();
-      members[i] = lastReader !== undefined
+      members[i] = structs > 0 && lastReader !== undefined
         ? { name, head: doc.slice(start, contentFrom), tail: doc.slice(contentTo, pos), key: lastKey, reader: lastReader }
         : undefined;
     }
@@ -198,6 +200,7 @@ function struct(): XmlRpcStruct {
   }
   expect('</struct>');
   depth--;
+  structs++;
   return out;
 }
 
@@ -278,7 +281,7 @@ export function fastDecode(text: string, start: number, settings: FastSettings):
   if (settings.maxXmlNameLength < LONGEST_KNOWN_NAME) return undefined;
   doc = text;
   s = settings;
-  values = depth = 0;
+  values = depth = structs = 0;
   try {
     return message(start);
   } catch {
