@@ -9,7 +9,7 @@
  */
 import type { XmlRpcStruct, XmlRpcValue } from '../core/values.js';
 import { SCALAR_READERS, scalarKey, type BuiltinScalarReader, type ScalarContext } from './scalars.js';
-import { declarationLength, detach, isSpace, knownName, nameEnd, rawText } from './scanner.js';
+import { declarationLength, detach, isSpace, knownName, nameEnd, plainText, rawText } from './scanner.js';
 
 /** What the fast path needs of the decode settings (the value builder holds them all). */
 export interface FastSettings {
@@ -67,6 +67,8 @@ let lastReader: BuiltinScalarReader | undefined;
 let lastKey = '';
 let contentFrom = 0;
 let contentTo = 0;
+/** The document needs no text decoding at all (plainText). */
+let plain = false;
 
 function space(): void {
   while (isSpace(doc.charCodeAt(pos))) pos++;
@@ -100,7 +102,7 @@ function text(max: number): string {
   const end = doc.indexOf('<', start);
   if (end < 0 || end - start > max) throw GIVE_UP;
   pos = end;
-  return start === end ? '' : rawText(doc, start, end);
+  return start === end ? '' : plain ? doc.slice(start, end) : rawText(doc, start, end);
 }
 
 function copy(text: string): string {
@@ -282,6 +284,7 @@ export function fastDecode(text: string, start: number, settings: FastSettings):
   doc = text;
   s = settings;
   values = depth = structs = 0;
+  plain = plainText(text);
   try {
     return message(start);
   } catch {

@@ -241,6 +241,11 @@ export function rawText(doc: string, start: number, end: number): string {
   return text.indexOf('&') < 0 ? text : decodeReferences(text, doc, start);
 }
 
+/** True when no text of `doc` needs {@link rawText}'s work (no `]]>`, CR or `&`): a slice is the text. */
+export function plainText(doc: string): boolean {
+  return doc.indexOf('&') < 0 && doc.indexOf('\r') < 0 && doc.indexOf(']]>') < 0;
+}
+
 /** True when `text` is only XML whitespace (space, tab, CR, LF), or empty. */
 export function isWhitespace(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (!isSpace(text.charCodeAt(i))) return false;

@@ -351,6 +351,15 @@ describe('fast path: what it reads itself', () => {
       assert.equal(assertSame(doc, options).error.path, 'params[0][2].s', JSON.stringify(options));
     }
   });
+  it('texts are read as they are only when the whole document has no `&`, CR or `]]>`', () => {
+    const texts = (a, b) => response(`<array><data><value>${a}</value><value><string>${b}</string></value></data></array>`);
+    assert.deepStrictEqual(assertSame(texts('a b', 'c]]d>')).value.value, ['a b', 'c]]d>']);
+    assert.deepStrictEqual(assertSame(texts('a\r\nb', 'x &lt; y')).value.value, ['a\nb', 'x < y']);
+    assert.deepStrictEqual(assertSame(texts('a\rb', 'c')).value.value, ['a\nb', 'c']);
+    assert.deepStrictEqual(assertSame(texts('a', 'b&#x41;')).value.value, ['a', 'bA']);
+    assert.equal(fastReads(texts('a', 'b]]>'), {}, 'any'), false);
+    assert.equal(assertSame(texts('a', 'b]]>')).error.reason, 'xml');
+  });
   it('the options that shape values: i8, oversizeInt, dateTime, naiveTimeZone', () => {
     const doc = response('<array><data><value><i8>5</i8></value><value><int>3000000000</int></value><value><dateTime.iso8601>20240229T12:00:00</dateTime.iso8601></value></data></array>');
     for (const options of [{}, { i8: 'number' }, { oversizeInt: 'error' }, { dateTime: 'lossless' }, { naiveTimeZone: 'local' }]) {
