@@ -267,6 +267,15 @@ describe('fast path: what it does not read simply goes to the general path', () 
     }
     assert.ok(fastReads(doc, { maxValues: 5, maxDepth: 3, maxNameLength: 4 }, 'any'), 'at the limits, it reads it');
   });
+  it('nesting deeper than the stack (maxDepth raised far above its default): the general path, which never recurses', () => {
+    const n = 20_000;
+    const doc = response(`${'<array><data><value>'.repeat(n)}<int>1</int>${'</value></data></array>'.repeat(n)}`);
+    assert.equal(fastReads(doc, { maxDepth: 100_000 }, 'response'), false);
+    let v = decodeResponse(doc, { maxDepth: 100_000 });
+    let depth = 0;
+    while (Array.isArray(v) && v.length === 1) [v, depth] = [v[0], depth + 1];
+    assert.deepStrictEqual([depth, v], [n, 1]); // walked here: a deep compare would itself overflow
+  });
   it('maxXmlNameLength under the longest known name: the general path measures names', () => {
     const doc = response('<dateTime.iso8601>20240101T00:00:00</dateTime.iso8601>');
     assert.equal(fastReads(doc, { maxXmlNameLength: 15 }, 'any'), false);
