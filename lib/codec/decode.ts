@@ -14,7 +14,8 @@ import {
 } from './options.js';
 import { SCALAR_READERS, ScalarError, scalarKey, type BuiltinScalarReader, type ScalarContext } from './scalars.js';
 import { messageOf } from '../core/message.js';
-import { checkCharacters, decodeReferences, isWhitespace, normalizeNewlines, positionOf, scanDocument, xmlError, type XmlSink } from './scanner.js';
+import { fastDecode, type DecodedMessage, type FastSettings } from './fast-decode.js';
+import { checkCharacters, decodeReferences, detach, isWhitespace, normalizeNewlines, positionOf, scanDocument, xmlError, type XmlSink } from './scanner.js';
 
 /**
  * A decoded methodCall.
@@ -81,24 +82,20 @@ class Frame {
 /** Document length (characters) above which decoded strings are copied out of it. */
 const COPY_STRINGS_ABOVE = 64 * 1024;
 
-/** A copy of `s` that shares no memory with the document (short strings are copies already). */
-function detach(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
-}
-
 /** Builds values from reader events; one instance per document. */
-class ValueBuilder implements XmlSink {
+class ValueBuilder implements XmlSink, FastSettings {
   private readonly frames: Frame[] = [];
   private sp = 0;
   private depth = 0;
   private values = 0;
-  private readonly ctx: ScalarContext;
-  private readonly maxDepth: number;
+  readonly ctx: ScalarContext;
+  readonly maxDepth: number;
   /** maxDepth as given: more than `maxDepth` when the fast-xml-parser reader's own bound is lower. */
   private readonly requestedDepth: number;
-  private readonly maxValues: number;
-  private readonly maxStringLength: number;
-  private readonly maxNameLength: number;
+  readonly maxValues: number;
+  readonly maxStringLength: number;
+  readonly maxNameLength: number;
+  readonly maxXmlNameLength: number;
   private readonly userScalars: Record<string, ScalarReader> | undefined;
   /** Offset of the element being handled, for error positions. */
   offset = 0;
@@ -106,14 +103,13 @@ class ValueBuilder implements XmlSink {
    * Copy strings out of a large document: V8 keeps a whole document alive behind any slice of
    * it, so one kept name would hold megabytes. Small documents are not worth the copies.
    */
-  private readonly copyStrings: boolean;
+  readonly copyStrings: boolean;
 
   methodName: string | undefined;
   params: XmlRpcValue[] | undefined;
   fault: XmlRpcValue | undefined;
-  rootKind = DOC;
 
-  constructor(private readonly expect: Expect, options: DecodeOptions, private readonly doc: string | undefined) {
+  constructor(readonly expect: Expect, options: DecodeOptions, private readonly doc: string | undefined) {
     this.ctx = {
       i8: options.i8 ?? 'bigint',
       oversizeInt: options.oversizeInt ?? 'i8',
@@ -126,6 +122,7 @@ class ValueBuilder implements XmlSink {
     this.maxValues = options.maxValues ?? DEFAULT_DECODE_LIMITS.maxValues;
     this.maxStringLength = options.maxStringLength ?? DEFAULT_DECODE_LIMITS.maxStringLength;
     this.maxNameLength = options.maxNameLength ?? DEFAULT_DECODE_LIMITS.maxNameLength;
+    this.maxXmlNameLength = options.maxXmlNameLength ?? DEFAULT_DECODE_LIMITS.maxXmlNameLength;
     this.userScalars = options.scalars;
     this.copyStrings = doc !== undefined && doc.length > COPY_STRINGS_ABOVE;
     const root = new Frame();
@@ -193,8 +190,8 @@ class ValueBuilder implements XmlSink {
     const parent = this.frames[this.sp]!;
     switch (parent.kind) {
       case DOC:
-        if (name === 'methodCall' && this.expect !== 'response') { this.rootKind = CALL; this.push(CALL, name); return; }
-        if (name === 'methodResponse' && this.expect !== 'call') { this.rootKind = RESPONSE; this.push(RESPONSE, name); return; }
+        if (name === 'methodCall' && this.expect !== 'response') { this.push(CALL, name); return; }
+        if (name === 'methodResponse' && this.expect !== 'call') { this.push(RESPONSE, name); return; }
         throw this.error('structure', `the root element is <${cut(name)}>, expected ${
           this.expect === 'call' ? '<methodCall>' : this.expect === 'response' ? '<methodResponse>' : '<methodCall> or <methodResponse>'}`);
       case CALL:
@@ -431,7 +428,12 @@ export async function loadFastXmlParser(): Promise<void> {
   });
 }
 
-function run(xml: string | Uint8Array, options: DecodeOptions | undefined, expect: Expect): ValueBuilder {
+/**
+ * Decodes by the fast path (fast-decode.ts) when it applies, else, or when it gives up, by the
+ * general path. User scalars (even an empty table: the tests' way to compare the paths) and the
+ * fast-xml-parser reader take the general path only.
+ */
+function run(xml: string | Uint8Array, options: DecodeOptions | undefined, expect: Expect): DecodedMessage {
   if (typeof xml !== 'string' && !(xml instanceof Uint8Array)) {
     const got = xml === null ? 'null' : Array.isArray(xml) ? 'an array' : typeof xml;
     throw new DecodeError('xml', `expected the document as a string or a Uint8Array, got ${got}`);
@@ -453,9 +455,13 @@ function run(xml: string | Uint8Array, options: DecodeOptions | undefined, expec
   const start = doc.charCodeAt(0) === 0xfeff ? 1 : 0;
   checkCharacters(doc, surrogates);
   const builder = new ValueBuilder(expect, opts, doc);
+  if (!useFxp && opts.scalars === undefined) {
+    const fast = fastDecode(doc, start, builder);
+    if (fast !== undefined) return fast;
+  }
   try {
     if (useFxp) fastXmlParserReader!(doc.slice(start), builder, opts);
-    else scanDocument(doc, builder, start, opts.maxXmlNameLength ?? DEFAULT_DECODE_LIMITS.maxXmlNameLength);
+    else scanDocument(doc, builder, start, builder.maxXmlNameLength);
   } catch (e) {
     // Reader errors know the position but not the XML-RPC path: add it.
     if (e instanceof DecodeError && e.path === '' && builder.path() !== '') {
@@ -506,7 +512,7 @@ export function decodeResponse(xml: string | Uint8Array, options?: DecodeOptions
  */
 export function decodeMessage(xml: string | Uint8Array, options?: DecodeOptions): XmlRpcMessage {
   const b = run(xml, options, 'any');
-  if (b.rootKind === CALL) return { kind: 'call', methodName: b.methodName!, params: b.params ?? [] };
+  if (b.methodName !== undefined) return { kind: 'call', methodName: b.methodName!, params: b.params ?? [] };
   if (b.params === undefined) return { kind: 'fault', fault: toFault(b.fault) };
   return { kind: 'response', value: b.params[0]! };
 }

@@ -146,7 +146,7 @@ function nonAsciiNameChar(doc: string, i: number, start: boolean): number {
  * The end of the name at `pos` (`pos` itself when none starts there). It reads at most
  * `limit + 1` characters of it: the caller refuses a longer name without scanning it all.
  */
-function nameEnd(doc: string, pos: number, limit: number): number {
+export function nameEnd(doc: string, pos: number, limit: number): number {
   const len = Math.min(doc.length, pos + limit + 1);
   const first = doc.charCodeAt(pos);
   let i: number;
@@ -192,7 +192,7 @@ for (const n of ['member', 'methodCall', 'methodName', 'methodResponse', 'params
 }
 
 /** The known name at `start` followed at once by `>` (no name character, so the name nameEnd would find). */
-function knownName(doc: string, start: number): string | undefined {
+export function knownName(doc: string, start: number): string | undefined {
   const candidates = KNOWN_NAMES[doc.charCodeAt(start)];
   if (candidates !== undefined) {
     for (let i = 0; i < candidates.length; i++) {
@@ -203,7 +203,8 @@ function knownName(doc: string, start: number): string | undefined {
   return undefined;
 }
 
-function isSpace(c: number): boolean {
+/** XML whitespace (§2.3 S): space, LF, tab, CR. */
+export function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
 }
 
@@ -221,17 +222,28 @@ export function flatten(s: string): string {
   return s;
 }
 
+/** A copy of `s` that shares no memory with the document (short strings are copies already). */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
 /** Line ends become LF (XML 1.0 §2.11). */
 export function normalizeNewlines(text: string): string {
   return text.indexOf('\r') < 0 ? text : text.replace(/\r\n?/g, '\n');
 }
 
-function rawText(doc: string, start: number, end: number): string {
+/** The text between `start` and `end` with line ends normalized and references replaced; `]]>` is an error. */
+export function rawText(doc: string, start: number, end: number): string {
   const raw = doc.slice(start, end);
   if (raw.indexOf(']]>') >= 0) throw xmlError(doc, start + raw.indexOf(']]>'), '"]]>" is not allowed in text');
   // Line ends are normalized before references are replaced, so &#13; survives as CR.
   const text = normalizeNewlines(raw);
   return text.indexOf('&') < 0 ? text : decodeReferences(text, doc, start);
+}
+
+/** True when no text of `doc` needs {@link rawText}'s work (no `]]>`, CR or `&`): a slice is the text. */
+export function plainText(doc: string): boolean {
+  return doc.indexOf('&') < 0 && doc.indexOf('\r') < 0 && doc.indexOf(']]>') < 0;
 }
 
 /** True when `text` is only XML whitespace (space, tab, CR, LF), or empty. */

@@ -20,9 +20,11 @@ const ENTRY = fileURLToPath(new URL('../../lib/codec/index.ts', import.meta.url)
  * the writer's faster escape (40 bytes that bought 10-20 % on tag-heavy decodes), 16,247 before
  * base64 fell back on atob/btoa instead of its own pair-table loops, 16,630 before the transport
  * errors left the codec subpath and the charset validators gave way to the platform decoder. This
- * guards against growth (35 bytes of slack) until the rest is won back.
+ * guards against growth (35 bytes of slack) until the rest is won back. Raised to 16,900 for the
+ * decoder's fused fast path (lib/codec/fast-decode.ts, +1,103 bytes: 15,768 → 16,871), pending
+ * the integrator's call on speed against bytes (docs/perf-notes/fastpath-3.md).
  */
-const BUDGET_BYTES = 15_800;
+const BUDGET_BYTES = 16_900;
 
 const out = mkdtempSync(join(tmpdir(), 'xmlrpc-codec-bundle-'));
 after(() => rmSync(out, { recursive: true, force: true }));
