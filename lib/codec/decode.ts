@@ -14,7 +14,9 @@ import {
 } from './options.js';
 import { SCALAR_READERS, ScalarError, scalarKey, type BuiltinScalarReader, type ScalarContext } from './scalars.js';
 import { messageOf } from '../core/message.js';
-import { fastDecode, type DecodedMessage, type FastSettings } from './fast-decode.js';
+// Browser bundles get a fast path that always gives up (package.json `imports`, lib/codec/fast-decode-off.ts).
+import { fastDecode } from '#fast-decode';
+import type { DecodedMessage, FastSettings } from './fast-decode.js';
 import { checkCharacters, decodeReferences, detach, isWhitespace, normalizeNewlines, positionOf, scanDocument, xmlError, type XmlSink } from './scanner.js';
 
 /**
