@@ -10,6 +10,9 @@
  */
 import { excerpt } from '../core/excerpt.js';
 import { TypedValue, XmlRpcDateTime, type DateTimeFields, type XmlRpcValue } from '../core/values.js';
+// Node gets its own byte buffers' codec here; every other runtime the portable module (package.json `imports`).
+import { NATIVE_BASE64 } from '#native-base64';
+import type { NativeBase64 } from './native-base64.js';
 
 /** Which part of a date-time is impossible, for callers that phrase their own message (the CLI). */
 export type DateTimeField = 'month' | 'day' | 'time' | 'zone';
@@ -173,8 +176,8 @@ function readBoolean(text: string): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// base64 (RFC 4648): the runtime's codec (atob/btoa everywhere, a faster native one where there
-// is one); nothing Node-only is imported, so it runs on every runtime.
+// base64 (RFC 4648): atob/btoa everywhere, the runtime's native codec for large values where it
+// has one (`#native-base64`: lib/codec/native-base64.ts, on Node lib/node/native-base64.ts).
 
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const BASE64_SPACES_RE = /[ \t\n\r]+/g;
@@ -187,48 +190,6 @@ export function encodeBase64(bytes: Uint8Array): string {
   for (let i = 0; i < bytes.length; i += 8192) binary += String.fromCharCode(...bytes.subarray(i, i + 8192));
   return btoa(binary);
 }
-
-/** The runtime's own base64 codec, when it has one; atob and btoa serve everywhere else. */
-interface NativeBase64 {
-  encode(bytes: Uint8Array): string;
-  decode(text: string): Uint8Array;
-  /** False when `text` holds a character this reader would decode though base64 has no such character. */
-  plain(text: string): boolean;
-}
-
-/** Node's byte-buffer class as far as base64 goes. */
-interface NodeBytesClass {
-  from(text: string, encoding: 'base64'): Uint8Array;
-  from(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array & { toString(encoding: 'base64'): string };
-  byteLength(text: string): number;
-}
-
-/**
- * The standard `Uint8Array.fromBase64`/`toBase64` (Deno, Bun, current browsers), else Node's
- * byte-buffer class when the global object has one (looked up, never imported: the codec needs
- * neither). Both are 3-10x faster than atob on large values.
- */
-const NATIVE_BASE64: NativeBase64 | undefined = (() => {
-  const standard = Uint8Array as unknown as { fromBase64?: (text: string) => Uint8Array; prototype: { toBase64?: unknown } };
-  if (typeof standard.fromBase64 === 'function' && typeof standard.prototype.toBase64 === 'function') {
-    const fromBase64 = standard.fromBase64;
-    // The standard reader throws on anything but the alphabet, padding and ASCII white space.
-    return { encode: (bytes) => (bytes as unknown as { toBase64(): string }).toBase64(), decode: (text) => fromBase64(text), plain: () => true };
-  }
-  const nodeBytes = (globalThis as { Buffer?: NodeBytesClass }).Buffer;
-  if (typeof nodeBytes?.from !== 'function') return undefined;
-  return {
-    encode: (bytes) => nodeBytes.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
-    // A plain Uint8Array view, so the type does not depend on the size (small values take atob).
-    decode: (text) => {
-      const bytes = nodeBytes.from(text, 'base64');
-      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    },
-    // Node's reader skips what it does not know, but takes "-" and "_" (base64url) and reads a
-    // character above U+00FF by its low byte (U+0141 as "A"): ASCII without those is safe.
-    plain: (text) => nodeBytes.byteLength(text) === text.length && text.indexOf('-') < 0 && text.indexOf('_') < 0,
-  };
-})();
 
 /**
  * Strict base64 (RFC 4648 alphabet, padding required) to bytes; whitespace anywhere is ignored

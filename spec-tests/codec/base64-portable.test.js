@@ -1,6 +1,7 @@
 // base64 on every runtime (spec digest §3.6): where there is no native codec (no Buffer, no
 // Uint8Array.fromBase64), the codec decodes with atob after its own strict checks and encodes
-// with btoa. These tests run the codec in a child Node with Buffer deleted, and check that it
+// with btoa. These tests run the codec in a child Node with Buffer deleted and the `browser`
+// condition (so `#native-base64` is the portable module, not Node's), and check that it
 // reads and writes what Node's own base64 does, and refuses what the strict reader refuses, with
 // the same message and offset. Small values take the same atob path in this Node too.
 import { describe, it } from 'node:test';
@@ -9,6 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { decodeBase64, encodeBase64, ScalarError } from '../../dist/codec/scalars.js';
 
 const SCALARS_URL = new URL('../../dist/codec/scalars.js', import.meta.url).href;
+/** The package root: `#native-base64` in the child resolves by its package.json. */
+const ROOT = new URL('../../', import.meta.url);
 
 /** Bytes with every value, deterministic per length. */
 const bytesOf = (n) => Uint8Array.from({ length: n }, (_, i) => (i * 97 + n * 31) % 256);
@@ -39,13 +42,14 @@ function outcomes(decode, encode, lengths, refused) {
   return { read, errors };
 }
 
-/** The same in a child Node whose global object has no Buffer (Node 20+ has atob and btoa). */
+/** The same in a child Node whose global object has no Buffer and that loads what browsers load (Node 20+ has atob and btoa). */
 function outcomesWithoutBuffer() {
   const script = `delete globalThis.Buffer;
     const { decodeBase64, encodeBase64 } = await import(${JSON.stringify(SCALARS_URL)});
     const outcomes = ${outcomes.toString()};
-    console.log(JSON.stringify({ native: typeof Uint8Array.fromBase64, ...outcomes(decodeBase64, encodeBase64, ${JSON.stringify(LENGTHS)}, ${JSON.stringify(REFUSED)}) }));`;
-  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 }));
+    const { NATIVE_BASE64 } = await import('#native-base64');
+    console.log(JSON.stringify({ native: typeof Uint8Array.fromBase64, nativeCodec: NATIVE_BASE64 === undefined ? 'none' : 'some', ...outcomes(decodeBase64, encodeBase64, ${JSON.stringify(LENGTHS)}, ${JSON.stringify(REFUSED)}) }));`;
+  return JSON.parse(execFileSync(process.execPath, ['--conditions=browser', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000, cwd: ROOT }));
 }
 
 function checkOutcomes({ read, errors }, where) {
@@ -69,6 +73,7 @@ describe('base64 without a native codec: atob and btoa after the strict checks',
   it('base64: the same where Buffer does not exist (atob/btoa for every size)', () => {
     const result = outcomesWithoutBuffer();
     if (result.native === 'function') return; // a Node with Uint8Array.fromBase64 takes the standard codec; the same checks hold
+    assert.equal(result.nativeCodec, 'none', 'the browser condition loads the portable module, not Node\'s');
     checkOutcomes(result, 'without Buffer');
   });
   it('base64: a form feed is refused at its offset, though atob would skip it', () => {

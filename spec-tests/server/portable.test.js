@@ -9,6 +9,8 @@ import { encodeCall, decodeMessage, XmlRpcDispatcher } from '../../dist/index.js
 import { registerSystemMethods } from '../../dist/server/system.js';
 
 const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const PACKAGE = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 // The fetch handler and the HTTP rules it shares with the node face are portable too.
 const PORTABLE_ENTRIES = ['server/dispatcher.js', 'server/policy.js', 'server/auth.js', 'server/http-rules.js', 'server/fetch.js'];
 
@@ -17,12 +19,13 @@ function importGraph(entry) {
   const seen = new Map();
   const visit = (file) => {
     if (seen.has(file)) return;
-    // Comments may name Buffer; code may not, but for the base64 fast path's optional lookup on
-    // globalThis (the codec works without it: spec-tests/codec/bundle.test.js runs it so).
-    const source = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '').replaceAll('globalThis.Buffer', '');
+    // Comments may name Buffer; code may not.
+    const source = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
     const nodeUses = [...source.matchAll(/from ['"](node:[^'"]+)['"]|import\(['"](node:[^'"]+)['"]\)|\bBuffer\b/g)].map((m) => m[1] ?? m[2] ?? 'Buffer');
     seen.set(file, nodeUses);
     for (const [, spec] of source.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) visit(resolve(dirname(file), spec));
+    // Package imports (`#native-base64`…) as every runtime but Node resolves them: the `default` target.
+    for (const [, spec] of source.matchAll(/(?:from|import)\s*\(?\s*['"](#[^'"]+)['"]/g)) visit(join(root, PACKAGE.imports[spec].default));
   };
   visit(join(dist, entry));
   return seen;
