@@ -514,7 +514,7 @@ export function decodeResponse(xml: string | Uint8Array, options?: DecodeOptions
  */
 export function decodeMessage(xml: string | Uint8Array, options?: DecodeOptions): XmlRpcMessage {
   const b = run(xml, options, 'any');
-  if (b.methodName !== undefined) return { kind: 'call', methodName: b.methodName!, params: b.params ?? [] };
+  if (b.methodName !== undefined) return { kind: 'call', methodName: b.methodName, params: b.params ?? [] };
   if (b.params === undefined) return { kind: 'fault', fault: toFault(b.fault) };
   return { kind: 'response', value: b.params[0]! };
 }
