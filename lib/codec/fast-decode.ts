@@ -9,7 +9,8 @@
  */
 import type { XmlRpcStruct, XmlRpcValue } from '../core/values.js';
 import { SCALAR_READERS, scalarKey, type BuiltinScalarReader, type ScalarContext } from './scalars.js';
-import { declarationLength, detach, isSpace, knownName, nameEnd, plainText, rawText } from './scanner.js';
+import { declarationLength, detach, isSpace, nameEnd, plainText, rawText } from './scanner.js';
+import { knownName } from './fast-paths.js';
 
 /** What the fast path needs of the decode settings (the value builder holds them all). */
 export interface FastSettings {

@@ -12,7 +12,8 @@ import { excerpt } from '../core/excerpt.js';
 import { TypedValue, XmlRpcDateTime, type DateTimeFields, type XmlRpcValue } from '../core/values.js';
 // Node gets its own byte buffers' codec here; every other runtime the portable module (package.json `imports`).
 import { NATIVE_BASE64 } from '#native-base64';
-import type { NativeBase64 } from './native-base64.js';
+// Speed-only shortcuts; browser bundles get stubs that always decline (package.json `imports`).
+import { decodeBase64Lines, specFormUtc } from '#fast-paths';
 
 /** Which part of a date-time is impossible, for callers that phrase their own message (the CLI). */
 export type DateTimeField = 'month' | 'day' | 'time' | 'zone';
@@ -197,7 +198,7 @@ export function encodeBase64(bytes: Uint8Array): string {
  */
 export function decodeBase64(text: string): Uint8Array {
   if (NATIVE_BASE64 !== undefined && text.length > 1024) {
-    const lined = decodeBase64Lines(text, NATIVE_BASE64);
+    const lined = decodeBase64Lines(text, NATIVE_BASE64, paddingOf);
     if (lined !== undefined) return lined;
   }
   const t = text.indexOf('\n') >= 0 || text.indexOf(' ') >= 0 || text.indexOf('\r') >= 0 || text.indexOf('\t') >= 0
@@ -230,33 +231,6 @@ export function decodeBase64(text: string): Uint8Array {
   if (binary.length !== out.length) throw base64Problem(t);
   for (let i = 0; i < out.length; i++) out[i] = binary.charCodeAt(i);
   return out;
-}
-
-/**
- * Base64 in lines of one width (a multiple of 4) ending in LF, as MIME and Python's `encodebytes`
- * write it, decoded natively without first copying the text minus its line ends (that copy was
- * most of the time). Undefined when the text is laid out otherwise or may be invalid: the general
- * path then decides, and says what is wrong.
- */
-function decodeBase64Lines(text: string, native: NativeBase64): Uint8Array | undefined {
-  const body = text.trim();
-  const width = body.indexOf('\n');
-  // `text`, not `body`: trim() also drops non-ASCII spaces, which base64 refuses.
-  if (width <= 0 || width % 4 || !native.plain(text)) return undefined;
-  let breaks = 0;
-  for (let p = width; p < body.length; p += width + 1, breaks++) if (body.charCodeAt(p) !== 10) return undefined;
-  const chars = body.length - breaks;
-  const pad = paddingOf(body);
-  if (chars % 4 || body.lastIndexOf('=', body.length - pad - 1) >= 0) return undefined;
-  let bytes: Uint8Array;
-  try {
-    bytes = native.decode(text);
-  } catch {
-    return undefined;
-  }
-  // Native readers skip white space (Node's reader anything unknown): a space, tab or CR inside
-  // a line leaves fewer bytes than counted.
-  return bytes.length === (chars / 4) * 3 - pad ? bytes : undefined;
 }
 
 /** How many "=" end a base64 text: 0, 1 or 2. */
@@ -324,27 +298,6 @@ export function parseDateTime(text: string, tag = 'dateTime.iso8601'): DateTimeF
     }
   }
   return { year, month, day, hour, minute, second, fraction: m[11] ?? '', offsetMinutes };
-}
-
-function digit(text: string, i: number): number {
-  const d = text.charCodeAt(i) - 48;
-  return d >= 0 && d <= 9 ? d : NaN;
-}
-
-/** The spec form `YYYYMMDDTHH:MM:SS` read as UTC straight into a Date (the common case), or null. */
-function specFormUtc(text: string): Date | null {
-  if (text.length !== 17 || text.charCodeAt(8) !== 84 || text.charCodeAt(11) !== 58 || text.charCodeAt(14) !== 58) return null;
-  const year = digit(text, 0) * 1000 + digit(text, 1) * 100 + digit(text, 2) * 10 + digit(text, 3);
-  const month = digit(text, 4) * 10 + digit(text, 5);
-  const day = digit(text, 6) * 10 + digit(text, 7);
-  const hour = digit(text, 9) * 10 + digit(text, 10);
-  const minute = digit(text, 12) * 10 + digit(text, 13);
-  const second = digit(text, 15) * 10 + digit(text, 16);
-  // NaN fails every comparison below, so a non-digit falls through to the full parser.
-  if (!(year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour <= 23 && minute <= 59 && second <= 59)) {
-    return null; // days 29-31 and years before 100 take the full path, which checks them
-  }
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
 }
 
 function readDateTime(text: string, ctx: ScalarContext, tag: string): Date | XmlRpcDateTime {

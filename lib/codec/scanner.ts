@@ -8,6 +8,8 @@ import { DecodeError, type DecodeErrorReason, type DocumentPosition } from '../c
 import { cut } from '../core/excerpt.js';
 import { ILLEGAL_XML_CHAR_RE, isXmlChar } from './scalars.js';
 import { DEFAULT_DECODE_LIMITS } from './options.js';
+// A speed-only shortcut; browser bundles get a stub that always declines (package.json `imports`).
+import { knownName } from '#fast-paths';
 
 /** Receives what a reader sees, in document order. Text runs are merged across comments and CDATA. */
 export interface XmlSink {
@@ -182,25 +184,6 @@ function boundedNameEnd(doc: string, at: number, limit: number): number {
     throw xmlError(doc, at, `an element or attribute name longer than ${limit} characters (maxXmlNameLength)`, 'limit');
   }
   return end;
-}
-
-// XML-RPC's own element names, by first character: a start tag among them costs no new string.
-const KNOWN_NAMES: string[][] = [];
-for (const n of ['member', 'methodCall', 'methodName', 'methodResponse', 'params', 'param', 'value', 'fault', 'struct',
-  'name', 'array', 'data', 'string', 'int', 'i4', 'i8', 'boolean', 'double', 'dateTime.iso8601', 'base64', 'nil']) {
-  (KNOWN_NAMES[n.charCodeAt(0)] ??= []).push(n);
-}
-
-/** The known name at `start` followed at once by `>` (no name character, so the name nameEnd would find). */
-export function knownName(doc: string, start: number): string | undefined {
-  const candidates = KNOWN_NAMES[doc.charCodeAt(start)];
-  if (candidates !== undefined) {
-    for (let i = 0; i < candidates.length; i++) {
-      const n = candidates[i]!;
-      if (doc.charCodeAt(start + n.length) === 62 && doc.startsWith(n, start)) return n;
-    }
-  }
-  return undefined;
 }
 
 /** XML whitespace (§2.3 S): space, LF, tab, CR. */
