@@ -112,7 +112,8 @@ function decodeUtf8(bytes: Uint8Array, bomLength: number): string {
 
 const LATIN1 = new Set(['iso-8859-1', 'iso8859-1', 'latin1', 'latin-1', 'l1', 'iso_8859-1', 'cp819', 'ibm819']);
 const ASCII = new Set(['us-ascii', 'ascii', 'iso646-us', 'ansi_x3.4-1968']);
-const UTF8_NAMES = new Set(['utf-8', 'utf8']);
+/** Names of UTF-8, lower-cased (the byte fast path reads only what these rules decode as UTF-8). */
+export const UTF8_NAMES: ReadonlySet<string> = new Set(['utf-8', 'utf8']);
 const UTF16_NAMES = new Set(['utf-16', 'utf16', 'utf-16le', 'utf-16be', 'ucs-2']);
 
 const WINDOWS_1252 = new Set(['windows-1252', 'cp1252', 'x-cp1252']);

@@ -16,6 +16,7 @@ import { SCALAR_READERS, ScalarError, scalarKey, type BuiltinScalarReader, type 
 import { messageOf } from '../core/message.js';
 // Browser bundles get a fast path that always gives up (package.json `imports`, lib/codec/fast-decode-off.ts).
 import { fastDecode } from '#fast-decode';
+import { fastDecodeBytes } from '#fast-decode-bytes';
 import type { DecodedMessage, FastSettings } from './fast-decode.js';
 import { checkCharacters, decodeReferences, detach, isWhitespace, normalizeNewlines, positionOf, scanDocument, xmlError, type XmlSink } from './scanner.js';
 
@@ -453,6 +454,11 @@ function run(xml: string | Uint8Array, options: DecodeOptions | undefined, expec
   }
   // Only a string can hold lone surrogates: decoded bytes never do.
   const surrogates = typeof xml === 'string';
+  if (!surrogates && !useFxp && opts.scalars === undefined) {
+    // Node: UTF-8 bytes read without the document as one string (package.json `imports`).
+    const fast = fastDecodeBytes(xml, new ValueBuilder(expect, opts, undefined), opts.defaultEncoding);
+    if (fast !== undefined) return fast;
+  }
   const doc = surrogates ? xml : decodeDocumentBytes(xml, opts.defaultEncoding);
   const start = doc.charCodeAt(0) === 0xfeff ? 1 : 0;
   checkCharacters(doc, surrogates);

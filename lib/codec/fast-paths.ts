@@ -7,10 +7,13 @@
  */
 import type { NativeBase64 } from './native-base64.js';
 
-// XML-RPC's own element names, by first character: a start tag among them costs no new string.
+/** XML-RPC's own element names (the longest first where one begins another). */
+export const XMLRPC_NAMES: readonly string[] = ['member', 'methodCall', 'methodName', 'methodResponse', 'params', 'param', 'value', 'fault', 'struct',
+  'name', 'array', 'data', 'string', 'int', 'i4', 'i8', 'boolean', 'double', 'dateTime.iso8601', 'base64', 'nil'];
+
+// By first character: a start tag among them costs no new string.
 const KNOWN_NAMES: string[][] = [];
-for (const n of ['member', 'methodCall', 'methodName', 'methodResponse', 'params', 'param', 'value', 'fault', 'struct',
-  'name', 'array', 'data', 'string', 'int', 'i4', 'i8', 'boolean', 'double', 'dateTime.iso8601', 'base64', 'nil']) {
+for (const n of XMLRPC_NAMES) {
   (KNOWN_NAMES[n.charCodeAt(0)] ??= []).push(n);
 }
 
