@@ -130,9 +130,10 @@ function space(): void {
 
 /** Steps over `tag` when it is next. */
 function at(tag: Uint8Array): boolean {
+  const d = b;
   const n = tag.length;
   if (pos + n > len) return false;
-  for (let i = 0; i < n; i++) if (b[pos + i] !== tag[i]) return false;
+  for (let i = 0; i < n; i++) if (d[pos + i] !== tag[i]) return false;
   pos += n;
   return true;
 }
@@ -151,44 +152,56 @@ function pair(p: Pair): void {
 
 /** True when the `length` bytes at `pos` equal those at `from` (earlier in the document). */
 function repeats(from: number, length: number): boolean {
+  const d = b;
   if (pos + length > len) return false;
-  for (let i = 0; i < length; i++) if (b[pos + i] !== b[from + i]) return false;
+  for (let i = 0; i < length; i++) if (d[pos + i] !== d[from + i]) return false;
   return true;
 }
+
+// What a byte in a text asks for (bits): SPECIAL, rawText's work (`&`, `]`, CR); WIDE, a UTF-8
+// decode; LEAD_EF, a look for U+FFFE/U+FFFF (EF BF BE/BF), which XML forbids; FORBIDDEN, a
+// control character XML forbids.
+const SPECIAL = 1;
+const WIDE = 2;
+const LEAD_EF = 4;
+const FORBIDDEN = 8;
+const BYTE_CLASS = new Uint8Array(256);
+for (let c = 0; c < 32; c++) if (c !== 9 && c !== 10 && c !== 13) BYTE_CLASS[c] = FORBIDDEN;
+BYTE_CLASS[13] = BYTE_CLASS[38] = BYTE_CLASS[93] = SPECIAL;
+BYTE_CLASS.fill(WIDE, 128);
+BYTE_CLASS[0xef] = WIDE | LEAD_EF;
 
 /**
  * The text up to the next `<`, at most `max` bytes (never fewer than its characters), decoded:
  * gives up on a character XML forbids or bytes that are not UTF-8.
  */
 function text(max: number): string {
+  const d = b;
   const start = pos;
+  const limit = Math.min(len, start + SHORT_TEXT);
   let p = start;
-  let wide = false;
-  let special = false;
-  for (;;) {
-    if (p >= len) throw GIVE_UP;
-    const c = b[p]!;
-    if (c === 60) break;
-    if (c < 32) {
-      if (c === 13) special = true;
-      else if (c !== 9 && c !== 10) throw GIVE_UP;
-    } else if (c > 127) {
-      // U+FFFE and U+FFFF (EF BF BE, EF BF BF) are not XML characters.
-      if (c === 0xef && b[p + 1] === 0xbf && b[p + 2]! >= 0xbe) throw GIVE_UP;
-      wide = true;
-    } else if (c === 38 || c === 93) special = true;
-    if (++p - start > SHORT_TEXT) return longText(start, max);
+  let found = 0;
+  for (let c = 0; p < limit && (c = d[p]!) !== 60; p++) {
+    const k = BYTE_CLASS[c]!;
+    if (k !== 0) {
+      if (k > WIDE && (k === FORBIDDEN || (d[p + 1] === 0xbf && d[p + 2]! >= 0xbe))) throw GIVE_UP;
+      found |= k;
+    }
+  }
+  if (p === limit) {
+    if (limit === len) throw GIVE_UP;
+    return longText(start, max);
   }
   if (p - start > max) throw GIVE_UP;
   pos = p;
   if (p === start) return '';
   let t: string;
-  if (wide) {
-    t = b.utf8Slice(start, p);
+  if (found & WIDE) {
+    t = d.utf8Slice(start, p);
     // Bytes that are not UTF-8 decode to U+FFFD (one sent as such gives up too: the general path reads it).
     if (t.indexOf('\ufffd') >= 0) throw GIVE_UP;
-  } else t = b.latin1Slice(start, p);
-  return special ? rawText(t, 0, t.length) : t;
+  } else t = d.latin1Slice(start, p);
+  return found & SPECIAL ? rawText(t, 0, t.length) : t;
 }
 
 const HUGE_TEXT = 1 << 20;
