@@ -16,7 +16,7 @@
 import { Buffer } from 'node:buffer';
 import type { XmlRpcStruct, XmlRpcValue } from '../core/values.js';
 import { SCALAR_READERS, scalarKey, type BuiltinScalarReader } from '../codec/scalars.js';
-import { DECLARATION_WINDOW, declarationLength, declaredEncodingOf, rawText } from '../codec/scanner.js';
+import { DECLARATION_WINDOW, declarationLength, declaredEncodingOf, decodeReferences, rawText } from '../codec/scanner.js';
 import { UTF8_NAMES } from '../codec/charset.js';
 import { XMLRPC_NAMES } from '../codec/fast-paths.js';
 import type { DecodedMessage, FastSettings } from '../codec/fast-decode.js';
@@ -158,22 +158,26 @@ function repeats(from: number, length: number): boolean {
   return true;
 }
 
-// What a byte in a text asks for (bits): SPECIAL, rawText's work (`&`, `]`, CR); WIDE, a UTF-8
-// decode; LEAD_EF, a look for U+FFFE/U+FFFF (EF BF BE/BF), which XML forbids; FORBIDDEN, a
-// control character XML forbids.
-const SPECIAL = 1;
+// What a byte in a text asks for (bits): CR, rawText's line-end work; WIDE, a UTF-8 decode;
+// LEAD_EF, a look for U+FFFE/U+FFFF (EF BF BE/BF), which XML forbids; FORBIDDEN, a control
+// character XML forbids; AMP, references to replace; BRACKET, a look for `]]>`.
+const CR = 1;
 const WIDE = 2;
 const LEAD_EF = 4;
 const FORBIDDEN = 8;
+const AMP = 16;
+const BRACKET = 32;
 const BYTE_CLASS = new Uint8Array(256);
-for (let c = 0; c < 32; c++) if (c !== 9 && c !== 10 && c !== 13) BYTE_CLASS[c] = FORBIDDEN;
-BYTE_CLASS[13] = BYTE_CLASS[38] = BYTE_CLASS[93] = SPECIAL;
+for (let c = 0; c < 32; c++) if (c !== 9 && c !== 10) BYTE_CLASS[c] = FORBIDDEN;
+BYTE_CLASS[13] = CR;
+BYTE_CLASS[38] = AMP;
+BYTE_CLASS[93] = BRACKET;
 BYTE_CLASS.fill(WIDE, 128);
 BYTE_CLASS[0xef] = WIDE | LEAD_EF;
 
 /**
  * The text up to the next `<`, at most `max` bytes (never fewer than its characters), decoded:
- * gives up on a character XML forbids or bytes that are not UTF-8.
+ * gives up on a character XML forbids, `]]>` or bytes that are not UTF-8.
  */
 function text(max: number): string {
   const d = b;
@@ -184,7 +188,10 @@ function text(max: number): string {
   for (let c = 0; p < limit && (c = d[p]!) !== 60; p++) {
     const k = BYTE_CLASS[c]!;
     if (k !== 0) {
-      if (k > WIDE && (k === FORBIDDEN || (d[p + 1] === 0xbf && d[p + 2]! >= 0xbe))) throw GIVE_UP;
+      if (k > WIDE) {
+        if (k === FORBIDDEN) throw GIVE_UP;
+        if (k === BRACKET ? d[p + 1] === 93 && d[p + 2] === 62 : k !== AMP && d[p + 1] === 0xbf && d[p + 2]! >= 0xbe) throw GIVE_UP;
+      }
       found |= k;
     }
   }
@@ -195,13 +202,75 @@ function text(max: number): string {
   if (p - start > max) throw GIVE_UP;
   pos = p;
   if (p === start) return '';
-  let t: string;
-  if (found & WIDE) {
-    t = d.utf8Slice(start, p);
-    // Bytes that are not UTF-8 decode to U+FFFD (one sent as such gives up too: the general path reads it).
-    if (t.indexOf('\ufffd') >= 0) throw GIVE_UP;
-  } else t = d.latin1Slice(start, p);
-  return found & SPECIAL ? rawText(t, 0, t.length) : t;
+  if ((found & (AMP | CR)) === AMP) {
+    const t = withReferences(d, start, p, (found & WIDE) !== 0);
+    if (t !== undefined) return t;
+  }
+  const t = slice(d, start, p, (found & WIDE) !== 0);
+  return found & (AMP | CR) ? rawText(t, 0, t.length) : t;
+}
+
+/** Bytes to text, ASCII (`wide` false) or UTF-8; gives up on bytes that are not UTF-8. */
+function slice(from: Buffer & Slices, start: number, end: number, wide: boolean): string {
+  if (!wide) return from.latin1Slice(start, end);
+  const t = from.utf8Slice(start, end);
+  // Bytes that are not UTF-8 decode to U+FFFD (one sent as such gives up too: the general path reads it).
+  if (t.indexOf('\ufffd') >= 0) throw GIVE_UP;
+  return t;
+}
+
+// Where a text's references are replaced (never longer than the text, at most SHORT_TEXT bytes).
+const scratch = Buffer.alloc(SHORT_TEXT) as Buffer & Slices;
+/**
+ * Code points of the references met so far, by their bytes between `&` and `;` (at most 6,
+ * packed with their count). The scanner's decodeReferences (the rule's one home) reads each the
+ * first time; a reference it refuses throws, which gives up.
+ */
+const REFERENCES = new Map<number, number>();
+const MAX_REFERENCES = 64;
+
+/**
+ * The text between `start` and `end` (no CR, no `]]>`) with its references replaced, in one
+ * pass into `scratch` and one native slice (no pieces to join); undefined for a reference longer
+ * than 6 bytes, which rawText then reads.
+ */
+function withReferences(d: Buffer & Slices, start: number, end: number, wide: boolean): string | undefined {
+  const out = scratch;
+  let q = 0;
+  for (let p = start; p < end; p++) {
+    const c = d[p]!;
+    if (c !== 38) {
+      out[q++] = c;
+      continue;
+    }
+    let key = 0;
+    let k = p + 1;
+    for (; k < end && k <= p + 6 && d[k] !== 59; k++) key = key * 256 + d[k]!;
+    if (k === end || d[k] !== 59) return undefined;
+    key = key * 8 + (k - p - 1);
+    let cp = REFERENCES.get(key);
+    if (cp === undefined) {
+      cp = decodeReferences(d.latin1Slice(p, k + 1), undefined, 0).codePointAt(0)!;
+      if (REFERENCES.size < MAX_REFERENCES) REFERENCES.set(key, cp);
+    }
+    p = k;
+    if (cp < 0x80) {
+      out[q++] = cp;
+      continue;
+    }
+    wide = true;
+    if (cp < 0x800) out[q++] = 0xc0 | (cp >> 6);
+    else {
+      if (cp < 0x10000) out[q++] = 0xe0 | (cp >> 12);
+      else {
+        out[q++] = 0xf0 | (cp >> 18);
+        out[q++] = 0x80 | ((cp >> 12) & 63);
+      }
+      out[q++] = 0x80 | ((cp >> 6) & 63);
+    }
+    out[q++] = 0x80 | (cp & 63);
+  }
+  return slice(out, 0, q, wide);
 }
 
 const HUGE_TEXT = 1 << 20;
