@@ -195,10 +195,7 @@ function text(max: number): string {
       found |= k;
     }
   }
-  if (p === limit) {
-    if (limit === len) throw GIVE_UP;
-    return longText(start, max);
-  }
+  if (p === limit) return longText(start, max); // (or the end of the document: it gives up)
   if (p - start > max) throw GIVE_UP;
   pos = p;
   if (p === start) return '';

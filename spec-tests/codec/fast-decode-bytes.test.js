@@ -270,7 +270,7 @@ describe('byte path: texts, references and limits', () => {
     const doc = utf8(structs(rows));
     assert.ok(reads(doc));
     assertSame(doc);
-    for (const [from, to] of [['<int>3</int>', '<i4>3</i4>'], ['<int>3</int>', '<int>3</intx>'], ['v\u00e9\u00e9\u00e9', 'v\u00e9\u00e9\u00e9]]>'],
+    for (const [from, to] of [['<int>3</int>', '<i4>3</i4>'], ['<int>3</int>', '<int>3</intx>'], ['<int>3</int>', '<int>3</inT>'], ['<int>4</int>', '<int>4</in>'], ['v\u00e9\u00e9\u00e9', 'v\u00e9\u00e9\u00e9]]>'],
       ['<double>1.5</double></value></member></struct></value><value><struct><member><name>nom é</name><value><int>5', '<double>1.5</double></value></member></struct></value><value><struct><member><name>nom e</name><value><int>5']]) {
       const changed = utf8(structs(rows).replace(from, to));
       assert.notDeepEqual(changed, doc, from);
