@@ -1,5 +1,6 @@
 // Browser bundles decode without the speed-only paths (package.json maps #fast-decode and
-// #fast-paths to stubs that always decline under the `browser` condition). Those paths must change
+// #fast-paths to stubs that always decline under the `browser` condition, and #fast-decode-bytes
+// everywhere but under the `node` condition). Those paths must change
 // no value and no error: a child Node loading the codec with `--conditions=browser` decodes every
 // fixture and the documents below, and its values, error messages, paths and positions must equal
 // what this process (the real fast paths) makes of them.
@@ -73,9 +74,10 @@ describe('browser bundles decode alike without the speed-only paths', () => {
   const script = `const { decodeMessage } = await import(${JSON.stringify(CODEC_URL)});
     const { specFormUtc } = await import('#fast-paths');
     const { fastDecode } = await import('#fast-decode');
+    const { fastDecodeBytes } = await import('#fast-decode-bytes');
     const inputs = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
     const outcomes = ${outcomes.toString()};
-    console.log(JSON.stringify({ stubs: specFormUtc('19980717T14:08:55') === null && fastDecode('<methodResponse/>', 0, {}) === undefined, outcomes: outcomes(decodeMessage, inputs) }));`;
+    console.log(JSON.stringify({ stubs: specFormUtc('19980717T14:08:55') === null && fastDecode('<methodResponse/>', 0, {}) === undefined && fastDecodeBytes(new Uint8Array(1), {}, undefined) === undefined, outcomes: outcomes(decodeMessage, inputs) }));`;
   const child = JSON.parse(execFileSync(process.execPath, ['--conditions=browser', '--input-type=module', '-e',
     `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(CODEC_URL)}); ${script}`],
   { encoding: 'utf8', timeout: 60_000, cwd: ROOT, input: JSON.stringify(inputs), maxBuffer: 64 * 1024 * 1024 }));

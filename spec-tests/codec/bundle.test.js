@@ -70,6 +70,11 @@ describe('xmlrpc-ts/codec bundles for the browser', () => {
       assert.ok(inputs.some((i) => i.endsWith(`codec/${name}-off.js`)), `the ${name} stub is bundled`);
       assert.ok(!inputs.some((i) => new RegExp(`codec[\\\\/]${name}\\.(js|ts)$`).test(i)), `${name} is not bundled`);
     }
+    // The byte fast path is Node's alone (it slices text with Node's byte buffers).
+    assert.ok(inputs.some((i) => i.endsWith('codec/fast-decode-bytes-off.js')), 'the byte path stub is bundled');
+    assert.ok(!inputs.some((i) => /node[\\/]fast-decode-bytes\.(js|ts)$/.test(i)), 'the byte path is not bundled');
+    const bytesPath = await import('#fast-decode-bytes');
+    assert.equal(bytesPath.fastDecodeBytes, (await import('../../dist/node/fast-decode-bytes.js')).fastDecodeBytes);
     const resolved = await import('#fast-decode');
     const real = await import('../../dist/codec/fast-decode.js');
     assert.equal(resolved.fastDecode, real.fastDecode);
