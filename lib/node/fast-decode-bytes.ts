@@ -93,8 +93,18 @@ interface Slices {
   utf8Slice(start: number, end: number): string;
 }
 const proto = Buffer.prototype as Buffer & Partial<Slices>;
-const HAS_SLICES = typeof proto.latin1Slice === 'function' && typeof proto.utf8Slice === 'function';
 const EMPTY = Buffer.alloc(0) as Buffer & Slices;
+/**
+ * The slices behave as this path needs (a runtime that imitates Node's buffers might not): bytes
+ * that are not UTF-8 (a surrogate, an overlong form, a truncated sequence, past U+10FFFF) become
+ * U+FFFD, and Latin-1 is one character a byte.
+ */
+const HAS_SLICES = typeof proto.latin1Slice === 'function' && typeof proto.utf8Slice === 'function'
+  && [[0xed, 0xa0, 0x80], [0xc0, 0x80], [0xe6, 0x97], [0xf4, 0x90, 0x80, 0x80]].every((bad) => {
+    const bytes = Buffer.from(bad) as Buffer & Slices;
+    return bytes.utf8Slice(0, bytes.length).indexOf('\ufffd') >= 0;
+  })
+  && (Buffer.from([0x61, 0xe9]) as Buffer & Slices).latin1Slice(0, 2) === 'a\u00e9';
 
 // The reader's state (one decode at a time, as in fast-decode.ts). Let go when a decode ends.
 let b = EMPTY;
