@@ -177,13 +177,8 @@ const LEAD_EF = 4;
 const FORBIDDEN = 8;
 const AMP = 16;
 const BRACKET = 32;
-const BYTE_CLASS = new Uint8Array(256);
-for (let c = 0; c < 32; c++) if (c !== 9 && c !== 10) BYTE_CLASS[c] = FORBIDDEN;
-BYTE_CLASS[13] = CR;
-BYTE_CLASS[38] = AMP;
-BYTE_CLASS[93] = BRACKET;
-BYTE_CLASS.fill(WIDE, 128);
-BYTE_CLASS[0xef] = WIDE | LEAD_EF;
+const BYTE_CLASS = Uint8Array.from({ length: 256 }, (_, c) => c === 13 ? CR : c === 38 ? AMP : c === 93 ? BRACKET
+  : c < 32 && c !== 9 && c !== 10 ? FORBIDDEN : c === 0xef ? WIDE | LEAD_EF : c > 127 ? WIDE : 0);
 
 /**
  * The text up to the next `<`, at most `max` bytes (never fewer than its characters), decoded:
