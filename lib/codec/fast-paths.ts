@@ -51,22 +51,26 @@ export function specFormUtc(text: string): Date | null {
 }
 
 /**
- * Base64 in lines of one width (a multiple of 4) ending in LF, as MIME and Python's `encodebytes`
- * write it, decoded natively without first copying the text minus its line ends (that copy was
- * most of the time). `paddingOf` is the base64 rule's own count of the closing "=". Undefined
- * when the text is laid out otherwise or may be invalid: the general path then decides, and says
- * what is wrong.
+ * Base64 on one line, or in lines of one width (a multiple of 4) ending in LF as MIME and Python's
+ * `encodebytes` write it, decoded natively without first copying the text minus its line ends
+ * (that copy was most of the time) and checked by counting the bytes (cheaper than re-encoding
+ * and comparing the text). `paddingOf` is the base64 rule's own count of the closing "=".
+ * Undefined when the text is laid out otherwise or may be invalid: the general path then decides,
+ * and says what is wrong.
  */
 export function decodeBase64Lines(text: string, native: NativeBase64, paddingOf: (text: string) => number): Uint8Array | undefined {
   const body = text.trim();
-  const width = body.indexOf('\n');
+  const lf = body.indexOf('\n');
+  const width = lf < 0 ? body.length : lf;
   // `text`, not `body`: trim() also drops non-ASCII spaces, which base64 refuses.
   if (width <= 0 || width % 4 || !native.plain(text)) return undefined;
   let breaks = 0;
   for (let p = width; p < body.length; p += width + 1, breaks++) if (body.charCodeAt(p) !== 10) return undefined;
   const chars = body.length - breaks;
   const pad = paddingOf(body);
-  if (chars % 4 || body.lastIndexOf('=', body.length - pad - 1) >= 0) return undefined;
+  // An "=" before the padding (indexOf: V8 scans forward many times faster than lastIndexOf).
+  const eq = body.indexOf('=');
+  if (chars % 4 || (eq >= 0 && eq < body.length - pad)) return undefined;
   let bytes: Uint8Array;
   try {
     bytes = native.decode(text);

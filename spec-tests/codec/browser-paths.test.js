@@ -29,6 +29,8 @@ const DOCUMENTS = [
   response(`<base64>${base64Lines(3000, 76).replace('\n', ' \n')}</base64>`),
   response(`<base64>${base64Lines(3000, 76).replace('\n', '\r\n')}</base64>`),
   response(`<base64>${base64Lines(3000, 76).slice(0, -2)}</base64>`),
+  ...[(t) => t, (t) => t.replace('A', '*'), (t) => t.replace('A', '='), (t) => t.replace('A', ' A'), (t) => t.replace('A', '\u0141'),
+    (t) => t.replace('A', '_'), (t) => t.slice(0, -1), (t) => `${t}==`, (t) => `  ${t}\n`].map((edit) => response(`<base64>${edit(base64Lines(3000, 100_000).trim())}</base64>`)),
   response('<struct><member><name>a</name><value><i4>1</i4></value></member><member><name>b</name><value><nil/></value></member></struct>'),
   response('<array><data><value><valuex>1</valuex></value></data></array>'),
   response('<array><data><value><int >1</int ></value><value><string\n>x</string></value></data></array>'),
