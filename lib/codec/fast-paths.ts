@@ -78,8 +78,15 @@ export function decodeBase64Lines(text: string, native: NativeBase64, paddingOf:
 // ---------------------------------------------------------------------------------------------
 // Encoding: the strings of a long array written through one buffer
 
-/** Code units a buffer holds (32 KB): Node's UTF-16 decode is about 4x slower per unit past 16 Ki (measured). */
+/** Code units a buffer holds (32 KB): Node's UTF-16 decode is about 2x slower per unit past 16 Ki (measured). */
 const RUN_UNITS = 1 << 14;
+/**
+ * The buffer of a run over 4,096 elements or more (2 MB, made for the run and then dropped): Node
+ * decodes more than 1 MB into an external string, whose characters the scavenger never copies
+ * (with 32 KB pieces, copying the output that was still growing was a third of an encode).
+ */
+const RUN_UNITS_LARGE = 1 << 20;
+const RUN_LARGE_FROM = 4096;
 // The longest string a buffer takes: every unit may become five (`&amp;`), plus its tags.
 const RUN_STRING_MAX = (RUN_UNITS >> 3) - 64;
 // Arrays shorter than this, and runs that hold fewer strings than this when something else
@@ -129,6 +136,8 @@ export class StringRun {
   /** Something was added since the last take. */
   pending = false;
 
+  constructor(private readonly large: boolean) {}
+
   add(s: string): boolean {
     const n = s.length;
     if (this.off || n > RUN_STRING_MAX) return false;
@@ -145,9 +154,12 @@ export class StringRun {
     }
     let buf = this.buf;
     if (buf.length === 0) {
-      buf = this.buf = spareUnits ?? new Uint16Array(RUN_UNITS);
-      spareUnits = undefined;
-    } else if (p + n * 5 + 40 > RUN_UNITS) {
+      if (this.large) buf = this.buf = new Uint16Array(RUN_UNITS_LARGE);
+      else {
+        buf = this.buf = spareUnits ?? new Uint16Array(RUN_UNITS);
+        spareUnits = undefined;
+      }
+    } else if (p + n * 5 + 40 > buf.length) {
       this.done += this.text + unitsDecoder!.decode(buf.subarray(0, p));
       this.text = '';
       p = 0;
@@ -194,7 +206,7 @@ export class StringRun {
       if (this.p !== 0) text += unitsDecoder!.decode(this.buf.subarray(0, this.p));
       // Cut short (by an element that is not a string, or one declined): too few to pay.
       if (this.held < RUN_SHORT) this.off = true;
-      spareUnits = this.buf;
+      if (!this.large) spareUnits = this.buf;
       this.buf = NO_UNITS;
       this.p = 0;
       this.held = 0;
@@ -208,5 +220,5 @@ export class StringRun {
 
 /** A run for an array of `length` elements, or undefined where runs do not pay (short arrays) or cannot work. */
 export function stringRun(length: number): StringRun | undefined {
-  return length >= RUN_MIN && unitsDecoder !== undefined ? new StringRun() : undefined;
+  return length >= RUN_MIN && unitsDecoder !== undefined ? new StringRun(length >= RUN_LARGE_FROM) : undefined;
 }
