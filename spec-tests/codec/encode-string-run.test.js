@@ -42,13 +42,15 @@ describe('string runs: arrays write what their elements write one by one', () =>
       same(Array.from({ length: n }, (_, i) => (i % 2 ? ESCAPED(i) : i)));
     }
   });
-  it('runs: more than one buffer (16 Ki units) of escaped text, and plain text between buffers', () => {
+  it('runs: more than one buffer (16 Ki units, 1 Mi for 4,096 elements) of escaped text, and plain text between buffers', () => {
     same(Array.from({ length: 5000 }, (_, i) => ESCAPED(i)));
     same(Array.from({ length: 5000 }, (_, i) => (i % 100 < 50 ? PLAIN(i) : ESCAPED(i))));
     same(Array.from({ length: 400 }, (_, i) => '&'.repeat(LONGEST - (i % 3))));
     // All-escaped strings of every size up to twice the longest, so that some arrive with the buffer nearly full.
     same(Array.from({ length: 600 }, (_, i) => '&'.repeat((i * 397) % (2 * LONGEST + 100))));
     same(Array.from({ length: 100 }, (_, i) => '&'.repeat(i % 2 ? LONGEST : 1400 + 3 * i)));
+    // Arrays of 4,096 elements and more use a 1 Mi-unit buffer: filled several times over.
+    same(Array.from({ length: 4096 }, (_, i) => (i % 64 ? ESCAPED(i) : '&'.repeat(LONGEST - (i % 5)))));
   });
   it('runs: strings too long for the buffer, an empty string, a leading U+FEFF and the private use area', () => {
     const items = [];
