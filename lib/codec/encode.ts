@@ -8,6 +8,7 @@ import { formatPath } from '../core/paths.js';
 import { TypedValue, XmlRpcDateTime } from '../core/values.js';
 import { resolveEncodeOptions, type EncodeOptions, type ResolvedEncodeOptions } from './options.js';
 import { messageOf } from '../core/message.js';
+import { stringRun } from '#fast-paths';
 import {
   I8_MAX, I8_MIN, INT32_MAX, INT32_MIN, encodeBase64, formatDate, formatDouble, formatNonFinite, isDecimalText, isXmlChar, parseDateTime,
 } from './scalars.js';
@@ -262,10 +263,17 @@ function writeBytes(w: Writer, b: Uint8Array): void {
 function writeArray(w: Writer, a: readonly unknown[]): void {
   w.enterContainer(a);
   w.out += '<value><array><data>';
+  // Outside browser bundles, long arrays write their strings through a buffer (fast-paths.ts);
+  // what it declines, and everything else, is written here, after what it holds.
+  const run = stringRun(a.length);
   let i = 0;
   try {
     for (; i < a.length; i++) {
       const item = a[i];
+      if (run !== undefined) {
+        if (typeof item === 'string' && run.add(item)) continue;
+        if (run.pending) w.out += run.take();
+      }
       if (item === undefined) throw w.fail('undefined cannot be an array element; use null for <nil/>');
       w.value(item);
       w.settle();
@@ -273,7 +281,7 @@ function writeArray(w: Writer, a: readonly unknown[]): void {
   } catch (e) {
     throw through(e, i);
   }
-  w.out += '</data></array></value>';
+  w.out += (run === undefined ? '' : run.take()) + '</data></array></value>';
   w.leaveContainer();
 }
 

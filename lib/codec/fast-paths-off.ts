@@ -20,3 +20,15 @@ export function specFormUtc(_text: string): Date | null {
 export function decodeBase64Lines(_text: string, _native: NativeBase64, _paddingOf: (text: string) => number): Uint8Array | undefined {
   return undefined;
 }
+
+/** Never made: arrays write each string with the general escape. */
+export declare class StringRun {
+  readonly pending: boolean;
+  add(s: string): boolean;
+  take(): string;
+}
+
+/** Declines: no run, so the array writer writes every element itself. */
+export function stringRun(_length: number): StringRun | undefined {
+  return undefined;
+}
