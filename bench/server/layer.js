@@ -3,8 +3,9 @@
  * connections are in-memory duplex streams handed to a node:http server, each sending the small
  * (or medium) echo call again as soon as its answer is complete. No syscall, no wrk, no other
  * process: what is left is node:http's parsing and writing plus our listener, the dispatcher and
- * the codec, measured with `process.cpuUsage()`, so two builds can be compared to a tenth of a µs
- * where the wrk bench on this shared machine moves by a µs or more.
+ * the codec, measured with `process.cpuUsage()`. The rounds of one process agree within ~0.3 µs;
+ * medians of separate processes still move by ~1 µs on a shared machine (when garbage collection
+ * happens), so compare builds over several interleaved processes, as with wrk.
  *
  *   node bench/server/layer.js [xmlrpc-ts|bare|bare-echo] [small|medium] [--dist <built checkout>/dist]
  *     [--requests 200000] [--connections 64] [--rounds 5] [--sockets]
