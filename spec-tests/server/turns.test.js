@@ -64,6 +64,26 @@ describe('TurnSlicer', () => {
     assert.deepEqual(ran.at(-1), 'next');
   });
 
+  test('under load that never lets the queue empty, it holds only the jobs still waiting', async () => {
+    // Each turn runs one 2 ms job of the slice and three more arrive: the queue never empties.
+    const slicer = new TurnSlicer(1, assert.fail);
+    let ran = 0;
+    const job = () => {
+      ran++;
+      spin(2);
+    };
+    slicer.run(job);
+    for (let turn = 0; turn < 50; turn++) {
+      for (let i = 0; i < 3; i++) slicer.run(job);
+      await turns(1);
+      assert.ok(slicer.backlog > 0, 'the queue never empties');
+      // Before the fix the slots of jobs already run stayed: 3 more each turn.
+      assert.equal(slicer.slots, slicer.backlog);
+    }
+    assert.equal(ran, 51);
+    assert.equal(slicer.backlog, 100);
+  });
+
   test('a waiting job that throws is reported and the jobs after it still run', async () => {
     const reported = [];
     const slicer = new TurnSlicer(1, (error) => reported.push(error.message));

@@ -64,9 +64,24 @@ export class TurnSlicer {
       }
       if (performance.now() - this.started >= this.sliceMs) break;
     }
+    // Drop the jobs that ran: under steady load the queue never empties, and keeping their slots
+    // grew the array by one per call for as long as the load lasted.
     if (this.next === this.waiting.length) {
       this.waiting.length = 0;
-      this.next = 0;
+    } else {
+      this.waiting.copyWithin(0, this.next);
+      this.waiting.length -= this.next;
     }
+    this.next = 0;
   };
+
+  /** Jobs waiting for a later turn (for tests and metrics). */
+  get backlog(): number {
+    return this.waiting.length - this.next;
+  }
+
+  /** Slots the queue holds, waiting jobs and the ones already run (for tests). */
+  get slots(): number {
+    return this.waiting.length;
+  }
 }
