@@ -124,7 +124,9 @@ describe('client options', () => {
   test('the default whole-call timeout is finite: 30 s', async (t) => {
     assert.equal(CLIENT_DEFAULTS.timeoutMs, 30_000);
     assert.ok(Object.isFrozen(CLIENT_DEFAULTS));
-    t.mock.timers.enable({ apis: ['setTimeout'] });
+    // Date is mocked too: the client counts the deadline from the call's start (Date.now()), so a
+    // real millisecond passing before the timer is set would leave 29,999 ms on it.
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
     let posted;
     const arrived = new Promise((resolve) => { posted = resolve; });
     const c = new Client('http://x/RPC2', { transport: { post: (request) => {
