@@ -13,6 +13,7 @@
  * decodes the document as before (string fast path, then the general path), which says what is
  * wrong and where. spec-tests/codec/fast-decode-bytes.test.js checks it against the general path.
  */
+import * as nodeBuffer from 'node:buffer';
 import { Buffer } from 'node:buffer';
 import type { XmlRpcStruct, XmlRpcValue } from '../core/values.js';
 import { SCALAR_READERS, scalarKey, type BuiltinScalarReader } from '../codec/scalars.js';
@@ -277,6 +278,8 @@ function withReferences(d: Buffer & Slices, start: number, end: number, wide: bo
 
 
 // Characters XML 1.0 forbids, as text from a UTF-8 decode holds them (no surrogates).
+// Node's SIMD ASCII check (Node 18.15+; looked up, so a runtime without it still loads this module).
+const isAscii = (nodeBuffer as { isAscii?: (bytes: Uint8Array) => boolean }).isAscii;
 const ILLEGAL = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFD-\uFFFF]/;
 
 /** A long text: native passes (find, decode, check) instead of the byte loop. */
@@ -284,7 +287,8 @@ function longText(start: number, max: number): string {
   const end = b.indexOf(60, start);
   if (end < 0 || end - start > max) throw GIVE_UP;
   pos = end;
-  const t = b.utf8Slice(start, end);
+  // A long ASCII text (base64 above all) is a Latin-1 copy: V8's UTF-8 decode is many times slower.
+  const t = isAscii !== undefined && isAscii(b.subarray(start, end)) ? b.latin1Slice(start, end) : b.utf8Slice(start, end);
   // U+FFFD: bytes that are not UTF-8 (or one sent as such: the general path reads it).
   if (ILLEGAL.test(t)) throw GIVE_UP;
   return rawText(t, 0, t.length);
