@@ -4,7 +4,12 @@
  * (bench/codec/cpython_peer.py, run once before and once after the JS rounds, so a change in the
  * machine's load shows as a gap between the two). Not part of `npm run bench`.
  *
- *   npm run build && node --expose-gc bench/codec/encode-ratio.js [workload…] [--budget-ms 3000]
+ *   npm run build && node --expose-gc bench/codec/encode-ratio.js [workload…] [--budget-ms 3000] [--decode]
+ *
+ * `--decode` times our decode of the workload's bytes against CPython's `loads` instead, with no
+ * other peer in the process (the codec bench's process holds the heap its peers grew, which makes
+ * each multi-megabyte allocation dearer; base64 shows it most). Its JSON column is `JSON.parse`
+ * where the workload has a JSON form.
  *
  * Workloads default to structs10k and strings50k. MB/s credits every encoder with the size of
  * our document, so a ratio of MB/s is a ratio of times. "flattened" reads one character of our
@@ -18,10 +23,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { timeInterleaved } from './measure.js';
 import { makeWorkload } from './workloads.js';
-import { encodeCall, encodeResponse } from '../../dist/index.js';
+import { decodeCall, decodeResponse, encodeCall, encodeResponse } from '../../dist/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'budget-ms': { type: 'string', default: '3000' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'budget-ms': { type: 'string', default: '3000' }, decode: { type: 'boolean', default: false } } });
+const op = values.decode ? 'decode' : 'encode';
 const rules = { minRuns: 3, maxRuns: 9, budgetMs: Number(values['budget-ms']), minSampleMs: 150 };
 const workloads = (positionals.length > 0 ? positionals : ['structs10k', 'strings50k']).map(makeWorkload);
 
@@ -47,27 +53,36 @@ const mbps = (bytes, ms) => (ms === undefined ? NaN : bytes / 1e6 / (ms / 1000))
 const before = runPython();
 const rows = [];
 for (const w of workloads) {
-  const ours = w.kind === 'call' ? () => encodeCall(w.methodName, w.params) : () => encodeResponse(w.value);
   const data = w.kind === 'call' ? w.params : w.value;
-  const r = await timeInterleaved([
-    { id: 'ours', fn: ours },
-    { id: 'flat', fn: () => ours().charCodeAt(0) },
-    { id: 'json', fn: () => JSON.stringify(data) },
-  ], rules);
-  rows.push({ w, r });
+  let candidates;
+  if (op === 'decode') {
+    const json = w.name.startsWith('base64') ? undefined : Buffer.from(JSON.stringify(data));
+    candidates = [{ id: 'ours', fn: w.kind === 'call' ? () => decodeCall(w.bytes) : () => decodeResponse(w.bytes) }];
+    if (json !== undefined) candidates.push({ id: 'json', fn: () => JSON.parse(json.toString()) });
+  } else {
+    const ours = w.kind === 'call' ? () => encodeCall(w.methodName, w.params) : () => encodeResponse(w.value);
+    candidates = [
+      { id: 'ours', fn: ours },
+      { id: 'flat', fn: () => ours().charCodeAt(0) },
+      { id: 'json', fn: () => JSON.stringify(data) },
+    ];
+  }
+  rows.push({ w, r: await timeInterleaved(candidates, rules) });
 }
 const after = runPython();
-const py = (res, name) => res.error === undefined ? res[name]?.encode?.ms : undefined;
+const py = (res, name) => res.error === undefined ? res[name]?.[op]?.ms : undefined;
 const fmt = (x) => (Number.isFinite(x) ? x.toFixed(x >= 100 ? 0 : 2) : '—');
-console.log('| workload | ours | ours, flattened | JSON.stringify | CPython dumps (before / after) | ours ÷ CPython | ours ÷ JSON |');
+console.log(op === 'decode'
+  ? '| workload | ours | — | JSON.parse | CPython loads (before / after) | ours ÷ CPython | ours ÷ JSON |'
+  : '| workload | ours | ours, flattened | JSON.stringify | CPython dumps (before / after) | ours ÷ CPython | ours ÷ JSON |');
 console.log('|---|--:|--:|--:|--:|--:|--:|');
 for (const { w, r } of rows) {
   const size = w.bytes.length;
   const o = mbps(size, r.ours.ms);
-  const j = mbps(size, r.json.ms);
+  const j = mbps(size, r.json?.ms);
   const p1 = mbps(size, py(before, w.name));
   const p2 = mbps(size, py(after, w.name));
   const pMean = (p1 + p2) / 2;
-  console.log(`| ${w.name} | ${fmt(o)} | ${fmt(mbps(size, r.flat.ms))} | ${fmt(j)} | ${fmt(p1)} / ${fmt(p2)} | ${fmt(o / pMean)}× | ${fmt((o / j) * 100)} % |`);
+  console.log(`| ${w.name} | ${fmt(o)} | ${fmt(mbps(size, r.flat?.ms))} | ${fmt(j)} | ${fmt(p1)} / ${fmt(p2)} | ${fmt(o / pMean)}× | ${fmt((o / j) * 100)} % |`);
 }
 if (before.error !== undefined) console.log(`CPython failed: ${before.error}`);
