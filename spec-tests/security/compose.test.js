@@ -259,7 +259,8 @@ describe('deploy/compose/compose.yaml: replicas behind nginx', () => {
     }
   });
 
-  const composeMissing = spawnSync('docker-compose', ['version']).error?.code === 'ENOENT'
+  // Skipped on a contributor's machine without docker-compose; required in CI (.ci/run installs it).
+  const composeMissing = spawnSync('docker-compose', ['version']).error?.code === 'ENOENT' && process.env.CI !== 'true'
     ? 'docker-compose is not installed; `docker-compose config` is not run'
     : false;
   test('docker-compose config accepts the file', { skip: composeMissing }, () => {
