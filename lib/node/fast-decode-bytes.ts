@@ -277,9 +277,9 @@ function withReferences(d: Buffer & Slices, start: number, end: number, wide: bo
 }
 
 
-// Characters XML 1.0 forbids, as text from a UTF-8 decode holds them (no surrogates).
 // Node's SIMD ASCII check (Node 18.15+; looked up, so a runtime without it still loads this module).
 const isAscii = (nodeBuffer as { isAscii?: (bytes: Uint8Array) => boolean }).isAscii;
+// Characters XML 1.0 forbids, as text from a UTF-8 decode holds them (no surrogates).
 const ILLEGAL = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFD-\uFFFF]/;
 
 /** A long text: native passes (find, decode, check) instead of the byte loop. */
