@@ -22,8 +22,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { timeInterleaved } from './measure.js';
+import { JS_IMPLEMENTATIONS } from './peers.js';
 import { makeWorkload } from './workloads.js';
-import { decodeCall, decodeResponse, encodeCall, encodeResponse } from '../../dist/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'budget-ms': { type: 'string', default: '3000' }, decode: { type: 'boolean', default: false } } });
@@ -52,21 +52,13 @@ function runPython() {
 const mbps = (bytes, ms) => (ms === undefined ? NaN : bytes / 1e6 / (ms / 1000));
 const before = runPython();
 const rows = [];
+// Ours and V8's JSON as the codec bench defines them (peers.js), so the two tools time the same thing.
+const peer = (id) => JS_IMPLEMENTATIONS.find((impl) => impl.id === id);
+const [ours, json] = [peer('ours'), peer('json')];
 for (const w of workloads) {
-  const data = w.kind === 'call' ? w.params : w.value;
-  let candidates;
-  if (op === 'decode') {
-    const json = w.name.startsWith('base64') ? undefined : Buffer.from(JSON.stringify(data));
-    candidates = [{ id: 'ours', fn: w.kind === 'call' ? () => decodeCall(w.bytes) : () => decodeResponse(w.bytes) }];
-    if (json !== undefined) candidates.push({ id: 'json', fn: () => JSON.parse(json.toString()) });
-  } else {
-    const ours = w.kind === 'call' ? () => encodeCall(w.methodName, w.params) : () => encodeResponse(w.value);
-    candidates = [
-      { id: 'ours', fn: ours },
-      { id: 'flat', fn: () => ours().charCodeAt(0) },
-      { id: 'json', fn: () => JSON.stringify(data) },
-    ];
-  }
+  const candidates = [{ id: 'ours', fn: () => ours[op](w) }];
+  if (op === 'encode') candidates.push({ id: 'flat', fn: () => ours.encode(w).charCodeAt(0) });
+  if (json.only.includes(w.name)) candidates.push({ id: 'json', fn: () => json[op](w) });
   rows.push({ w, r: await timeInterleaved(candidates, rules) });
 }
 const after = runPython();
@@ -83,6 +75,6 @@ for (const { w, r } of rows) {
   const p1 = mbps(size, py(before, w.name));
   const p2 = mbps(size, py(after, w.name));
   const pMean = (p1 + p2) / 2;
-  console.log(`| ${w.name} | ${fmt(o)} | ${fmt(mbps(size, r.flat?.ms))} | ${fmt(j)} | ${fmt(p1)} / ${fmt(p2)} | ${fmt(o / pMean)}× | ${fmt((o / j) * 100)} % |`);
+  console.log(`| ${w.name} | ${fmt(o)} | ${fmt(mbps(size, r.flat?.ms))} | ${fmt(j)} | ${fmt(p1)} / ${fmt(p2)} | ${fmt(o / pMean)}× | ${Number.isFinite(j) ? `${fmt((o / j) * 100)} %` : '—'} |`);
 }
 if (before.error !== undefined) console.log(`CPython failed: ${before.error}`);
