@@ -4,7 +4,7 @@
 //   node bench/codec/cpuprofile-top.js <dir>/<file>.cpuprofile 40
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Client } from '../../dist/index.js';
+import { Client } from 'xmlrpc-ts';
 import { medium, small } from './payloads.js';
 
 const which = process.argv[2] ?? 'small';

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import xmlrpc from 'xmlrpc';
 import { XmlRpcClient } from '@foxglove/xmlrpc';
-import { Client, encodeCall } from '../../dist/index.js';
+import { Client, encodeCall } from 'xmlrpc-ts';
 import { medium, small } from './payloads.js';
 import { measure, median } from '../rate.js';
 

@@ -1,7 +1,7 @@
 // The bench's server: bare node:http answering a fixed XML-RPC response per path (/small,
 // /medium) after reading the request. Run as a child process; prints "READY <port>".
 import http from 'node:http';
-import { encodeResponse } from '../../dist/index.js';
+import { encodeResponse } from 'xmlrpc-ts';
 import { medium, small } from './payloads.js';
 
 const bodies = {

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { timeInterleaved } from './measure.js';
 import { makeWorkload } from './workloads.js';
-import * as current from '../../dist/index.js';
+import * as current from 'xmlrpc-ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

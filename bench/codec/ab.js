@@ -24,7 +24,7 @@ if (values.old === undefined) {
 }
 const old = await import(pathToFileURL(resolve(values.old)).href);
 // --new: another build than this checkout's dist/ (a snapshot, so a rebuild cannot change it mid-run).
-const current = await import(values.new === undefined ? '../../dist/index.js' : pathToFileURL(resolve(values.new)).href);
+const current = await import(values.new === undefined ? 'xmlrpc-ts' : pathToFileURL(resolve(values.new)).href);
 const budgetMs = Number(values['budget-ms']);
 
 const rows = [];

@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { decodeResponse } from '../../dist/codec/index.js';
+import { decodeResponse } from 'xmlrpc-ts/codec';
 import { makeWorkload } from './workloads.js';
 
 const args = process.argv.slice(2);

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { XMLParser } from 'fast-xml-parser';
 import { create as createXml } from 'xmlbuilder2';
 import * as foxglove from '@foxglove/xmlrpc';
-import { decodeCall, decodeResponse, encodeCall, encodeResponse } from '../../dist/index.js';
+import { decodeCall, decodeResponse, encodeCall, encodeResponse } from 'xmlrpc-ts';
 import { WORKLOAD_NAMES } from './workloads.js';
 
 const require = createRequire(import.meta.url);

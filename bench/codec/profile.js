@@ -21,7 +21,7 @@ const self = fileURLToPath(import.meta.url);
 async function child(op, name, seconds) {
   // Only our codec is loaded, so the profile holds little besides the operation itself.
   const { makeWorkload } = await import('./workloads.js');
-  const codec = await import('../../dist/index.js');
+  const codec = await import('xmlrpc-ts');
   const w = makeWorkload(name);
   const fn = op === 'decode'
     ? (x) => (x.kind === 'call' ? codec.decodeCall(x.bytes) : codec.decodeResponse(x.bytes))

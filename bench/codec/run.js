@@ -17,7 +17,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { heapGrowth, timeInterleaved } from './measure.js';
 import { JS_IMPLEMENTATIONS } from './peers.js';
 import { makeWorkloads } from './workloads.js';
-import { decodeResponse, decodeCall, loadFastXmlParser } from '../../dist/index.js';
+import { decodeResponse, decodeCall, loadFastXmlParser } from 'xmlrpc-ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 

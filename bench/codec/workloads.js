@@ -5,7 +5,7 @@
  * variants hold the same values laid out as CPython's `xmlrpc.client.dumps` writes them: a
  * newline after most tags, base64 in 76-character lines.
  */
-import { encodeCall, encodeResponse } from '../../dist/index.js';
+import { encodeCall, encodeResponse } from 'xmlrpc-ts';
 
 /** A small deterministic PRNG (LCG), so every run and every machine sees the same data. */
 function lcg(seed) {

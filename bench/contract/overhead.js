@@ -10,8 +10,8 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import os from 'node:os';
-import { Client, XmlRpcDispatcher, decodeResponse, encodeCall, encodeResponse } from '../../dist/index.js';
-import { defineContract, rpc } from '../../dist/contract/index.js';
+import { Client, XmlRpcDispatcher, decodeResponse, encodeCall, encodeResponse } from 'xmlrpc-ts';
+import { defineContract, rpc } from 'xmlrpc-ts/contract';
 import { medium, small } from '../client/payloads.js';
 
 const args = process.argv.slice(2);

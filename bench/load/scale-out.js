@@ -17,7 +17,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Client, encodeCall } from '../../dist/index.js';
+import { Client, encodeCall } from 'xmlrpc-ts';
 import { machineLine, noteLine, writeSection } from './results.js';
 
 const { values: args } = parseArgs({

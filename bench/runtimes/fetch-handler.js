@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
-import { encodeCall } from '../../dist/codec/index.js';
+import { encodeCall } from 'xmlrpc-ts/codec';
 import { median } from '../rate.js';
 
 const args = process.argv.slice(2);

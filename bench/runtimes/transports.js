@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Client } from '../../dist/client/index.js';
+import { Client } from 'xmlrpc-ts/client';
 import { medium, small } from '../client/payloads.js';
 import { measure, median } from '../rate.js';
 

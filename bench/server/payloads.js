@@ -1,5 +1,5 @@
 // The two request bodies of the server bench: small (~700 B) and medium (~45 KB, 100 structs).
-import { encodeCall } from '../../dist/index.js';
+import { encodeCall } from 'xmlrpc-ts';
 
 function item(i) {
   return {

@@ -23,7 +23,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeResponse } from '../../dist/index.js';
+import { decodeResponse } from 'xmlrpc-ts';
 import { makePayloads } from './payloads.js';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));

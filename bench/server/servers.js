@@ -2,7 +2,7 @@
 // Kinds: bare (node:http answering a fixed body), bare-echo (writing back what it read), xmlrpc-ts, npm-xmlrpc, foxglove.
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import { createServer, encodeResponse } from '../../dist/index.js';
+import { createServer, encodeResponse } from 'xmlrpc-ts';
 import { makePayloads } from './payloads.js';
 
 const require = createRequire(import.meta.url);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from '../../dist/index.js';
+import { createServer } from 'xmlrpc-ts';
 import { tracedRequests, xmlrpc, xmlrpcJson } from './support.js';
 
 let server;

@@ -8,7 +8,7 @@ import net from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { basicAuth, createServer, currentCall } from '../../dist/index.js';
+import { basicAuth, createServer, currentCall } from 'xmlrpc-ts';
 import { FIXTURES, xmlrpc, xmlrpcJson } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xmlrpc-cli-'));

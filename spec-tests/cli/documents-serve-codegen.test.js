@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, createServer, decodeMessage } from '../../dist/index.js';
+import { Client, createServer, decodeMessage } from 'xmlrpc-ts';
 import { FIXTURES, startServe, startServeJson, typeCheckGenerated, xmlrpc, xmlrpcJson } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xmlrpc-cli-'));

@@ -8,7 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from '../../dist/index.js';
+import { createServer } from 'xmlrpc-ts';
 import { FIXTURES, ROOT, startServe, xmlrpc, xmlrpcJson } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xmlrpc-cli-first-hour-'));

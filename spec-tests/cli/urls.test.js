@@ -9,7 +9,7 @@ import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from '../../dist/index.js';
+import { createServer } from 'xmlrpc-ts';
 import { normalizeUrl } from '../../dist/cli/commands/common.js';
 import { UsageError } from '../../dist/cli/flags.js';
 import { xmlrpc } from './support.js';

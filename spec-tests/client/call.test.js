@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   Client, DecodeError, EncodeError, Fault, HttpError, NetworkError, decodeCall, encodeResponse,
-} from '../../dist/index.js';
+} from 'xmlrpc-ts';
 import { answer, rpc, startServer } from './support.js';
 
 let server;

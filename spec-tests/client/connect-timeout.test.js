@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { createInterface } from 'node:readline';
-import { Client, TimeoutError } from '../../dist/index.js';
+import { Client, TimeoutError } from 'xmlrpc-ts';
 
 // Binds 127.0.0.1 port 0, listens with backlog 0, prints the port and never accepts. It exits
 // when its stdin closes, and after 30 s at the latest (SIGALRM), should the test die first.

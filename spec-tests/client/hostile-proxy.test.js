@@ -3,7 +3,7 @@
 // the configured limits, after a handful of connection attempts (no reconnect storm).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, NetworkError, TimeoutError } from '../../dist/index.js';
+import { Client, NetworkError, TimeoutError } from 'xmlrpc-ts';
 import { startTcp } from './support.js';
 
 /** The target is never reached: every byte goes to the proxy. */

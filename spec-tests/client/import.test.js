@@ -8,7 +8,7 @@ import { answer, startServer } from './support.js';
 const CHANNELS = ['undici:client:sendHeaders', 'undici:request:bodySent'];
 
 test('importing xmlrpc-ts/client subscribes to no diagnostics channel; the first call does', async () => {
-  const { Client } = await import('../../dist/client/index.js');
+  const { Client } = await import('xmlrpc-ts/client');
   for (const name of CHANNELS) assert.equal(diagnosticsChannel.channel(name).hasSubscribers, false, name);
   const server = await startServer((req, res) => answer(res, 'ok'));
   const client = new Client(server.url());

@@ -1,7 +1,7 @@
 // Our client against our own server: the README's demo path (typed proxy, multicall, faults).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, Fault, XmlRpcServer } from '../../dist/index.js';
+import { Client, Fault, XmlRpcServer } from 'xmlrpc-ts';
 
 let server;
 let client;

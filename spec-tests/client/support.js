@@ -7,7 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import { join } from 'node:path';
-import { decodeCall, encodeFault, encodeResponse, Fault } from '../../dist/index.js';
+import { decodeCall, encodeFault, encodeResponse, Fault } from 'xmlrpc-ts';
 
 /** Reads a request body to the end. */
 export async function readBody(req) {

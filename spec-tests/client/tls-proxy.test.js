@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, NetworkError, decodeCall } from '../../dist/index.js';
+import { Client, NetworkError, decodeCall } from 'xmlrpc-ts';
 import { answer, rpc, selfSignedCertificate, startProxy, startServer } from './support.js';
 
 let dir;

@@ -8,7 +8,7 @@ import zlib from 'node:zlib';
 import { Agent, MockAgent } from 'undici';
 import {
   AbortError, Client, DecodeError, HttpError, NetworkError, TimeoutError, decodeCall, encodeResponse,
-} from '../../dist/index.js';
+} from 'xmlrpc-ts';
 import { answer, rpc, startServer, startTcp } from './support.js';
 
 const RESPONSE_7 = encodeResponse(7);

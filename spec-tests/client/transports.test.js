@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { gzipSync } from 'node:zlib';
-import { Client, DecodeError, Fault, HttpError, NetworkError, XmlRpcServer, encodeResponse } from '../../dist/index.js';
+import { Client, DecodeError, Fault, HttpError, NetworkError, XmlRpcServer, encodeResponse } from 'xmlrpc-ts';
 import { startPython } from '../interop/client-support.js';
 import { answer, startServer } from './support.js';
 

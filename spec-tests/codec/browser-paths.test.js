@@ -7,7 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { decodeMessage } from '../../dist/codec/index.js';
+import { decodeMessage } from 'xmlrpc-ts/codec';
 import { fixtureNames, loadManifest, readFixture } from './support.js';
 
 const CODEC_URL = new URL('../../dist/codec/index.js', import.meta.url).href;

@@ -4,7 +4,7 @@
 // cannot carry must be refused with its code point, its index and the path).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { EncodeError, encodeCall, encodeResponse, encodeValue } from '../../dist/index.js';
+import { EncodeError, encodeCall, encodeResponse, encodeValue } from 'xmlrpc-ts';
 
 /** What `<string>` must hold for valid text: Python's three replacements, plus CR as `&#13;`. */
 const reference = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fc from 'fast-check';
-import { EncodeError, encodeResponse, encodeValue } from '../../dist/codec/index.js';
+import { EncodeError, encodeResponse, encodeValue } from 'xmlrpc-ts/codec';
 import { xmlString } from './support.js';
 
 const CODEC_URL = new URL('../../dist/codec/index.js', import.meta.url).href;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import {
   EncodeError, TypedValue, XmlRpcDateTime, asBase64, asBigDecimal, asBoolean, asDateTime, asDouble, asI8, asInt, asNil, asString,
   decodeCall, decodeMessage, decodeResponse, encodeCall, encodeFault, encodeResponse, encodeValue,
-} from '../../dist/index.js';
+} from 'xmlrpc-ts';
 import { READERS, forEachReader, thrown, toTagged } from './support.js';
 
 /** The XML written for one value, without the frame. */

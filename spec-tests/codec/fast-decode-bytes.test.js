@@ -6,7 +6,7 @@
 // module, shows which documents the byte path reads itself (and which it must give up).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeResponse, encodeCall, encodeResponse } from '../../dist/index.js';
+import { decodeResponse, encodeCall, encodeResponse } from 'xmlrpc-ts';
 import { fastDecodeBytes } from '../../dist/node/fast-decode-bytes.js';
 import { encodePythonLayout } from '../../bench/codec/workloads.js';
 import { assertSame, lcg, mutate, randomDocument, randomOptions, settings } from './random-documents.js';

@@ -5,7 +5,7 @@
 // only; fastDecode, imported from its module, shows which documents the fast path reads itself.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeResponse, encodeResponse } from '../../dist/index.js';
+import { decodeResponse, encodeResponse } from 'xmlrpc-ts';
 import { encodePythonLayout } from '../../bench/codec/workloads.js';
 import { fastDecode } from '../../dist/codec/fast-decode.js';
 import { decodeDocumentBytes } from '../../dist/codec/charset.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import {
   DecodeError, EncodeError, OptionError, XmlRpcError, decodeCall, decodeMessage, decodeResponse,
   encodeCall, encodeFault, encodeResponse, encodeValue,
-} from '../../dist/index.js';
+} from 'xmlrpc-ts';
 import { forEachReader, response, thrown } from './support.js';
 
 const latin1Bytes = (text) => Uint8Array.from(text, (c) => c.charCodeAt(0));

@@ -3,7 +3,7 @@
 // digits before any conversion), and whatever an error quotes from the input is a short excerpt.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_DECODE_LIMITS, DecodeError, decodeCall, decodeResponse } from '../../dist/index.js';
+import { DEFAULT_DECODE_LIMITS, DecodeError, decodeCall, decodeResponse } from 'xmlrpc-ts';
 import { forEachReader, response, thrown } from './support.js';
 
 const HUGE = DEFAULT_DECODE_LIMITS.maxStringLength; // 16 Mi characters, the most a scalar may hold

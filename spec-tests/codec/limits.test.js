@@ -2,7 +2,7 @@
 // overflow), value count, string and name lengths, document size. And the encoder's depth limit.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_DECODE_LIMITS, DecodeError, EncodeError, decodeCall, decodeResponse, encodeResponse } from '../../dist/index.js';
+import { DEFAULT_DECODE_LIMITS, DecodeError, EncodeError, decodeCall, decodeResponse, encodeResponse } from 'xmlrpc-ts';
 // Internal (no longer exported from the package): the fast-xml-parser reader's own depth bound.
 import { FAST_XML_PARSER_MAX_DEPTH } from '../../dist/codec/options.js';
 import { call, forEachReader, nestedArrays, nestedStructs, response, thrown } from './support.js';

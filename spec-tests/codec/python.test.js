@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import {
   XmlRpcDateTime, asBase64, asBigDecimal, asDouble, asI8, asNil, asString, encodeCall, encodeFault, encodeResponse,
-} from '../../dist/index.js';
+} from 'xmlrpc-ts';
 import { expectationOf, fixtureNames, loadManifest, modelValue, pythonLoads, pythonView, readFixture, xmlString } from './support.js';
 
 const allBytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));

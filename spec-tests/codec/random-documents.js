@@ -3,7 +3,7 @@
 // an empty table of user readers) agree: shared by fast-decode.test.js (the string fast path)
 // and fast-decode-bytes.test.js (the byte fast path).
 import assert from 'node:assert/strict';
-import { DecodeError, decodeCall, decodeMessage, decodeResponse, encodeCall, encodeResponse } from '../../dist/index.js';
+import { DecodeError, decodeCall, decodeMessage, decodeResponse, encodeCall, encodeResponse } from 'xmlrpc-ts';
 import { encodePythonLayout } from '../../bench/codec/workloads.js';
 
 const DECODERS = { call: decodeCall, response: decodeResponse, any: decodeMessage };

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import {
   EncodeError, XmlRpcDateTime, decodeCall, decodeMessage, decodeResponse, encodeCall, encodeFault, encodeResponse,
-} from '../../dist/index.js';
+} from 'xmlrpc-ts';
 import { READERS, modelValue, roundTripped, toTagged, xmlString } from './support.js';
 
 const RUNS = { numRuns: 300 };

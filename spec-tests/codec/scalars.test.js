@@ -1,7 +1,7 @@
 // The lexical rules of every scalar type on decode (spec digest §3, §7, §12), through both readers.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DecodeError, TypedValue, XmlRpcDateTime, decodeResponse, encodeValue } from '../../dist/index.js';
+import { DecodeError, TypedValue, XmlRpcDateTime, decodeResponse, encodeValue } from 'xmlrpc-ts';
 import { forEachReader, response, thrown } from './support.js';
 
 const EX = ' xmlns:ex="http://ws.apache.org/xmlrpc/namespaces/extensions"';

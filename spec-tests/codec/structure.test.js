@@ -2,7 +2,7 @@
 // and the reason and path of every structural error. Through both readers.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DecodeError, Fault, decodeCall, decodeMessage, decodeResponse } from '../../dist/index.js';
+import { DecodeError, Fault, decodeCall, decodeMessage, decodeResponse } from 'xmlrpc-ts';
 import { call, forEachReader, response, thrown } from './support.js';
 
 function decodeError(fn) {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import * as fc from 'fast-check';
 import {
   DecodeError, Fault, TypedValue, XmlRpcDateTime, asBigDecimal, decodeMessage, loadFastXmlParser,
-} from '../../dist/index.js';
+} from 'xmlrpc-ts';
 
 export const READERS = /** @type {const} */ (['scanner', 'fast-xml-parser']);
 // The second reader is loaded on demand; every test that imports this module may use it.

@@ -2,7 +2,7 @@
 // characters, CDATA, comments and PIs, the declaration, DTD refusal, error kinds and positions.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DecodeError, decodeResponse } from '../../dist/index.js';
+import { DecodeError, decodeResponse } from 'xmlrpc-ts';
 import { forEachReader, response, thrown } from './support.js';
 
 function decodeError(fn) {

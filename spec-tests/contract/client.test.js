@@ -2,8 +2,8 @@
 // options as the last argument; client.multicall(contract, build): a tuple checked per slot.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, Fault, XmlRpcServer } from '../../dist/index.js';
-import { callOptions, ContractError, defineContract, rpc } from '../../dist/contract/index.js';
+import { Client, Fault, XmlRpcServer } from 'xmlrpc-ts';
+import { callOptions, ContractError, defineContract, rpc } from 'xmlrpc-ts/contract';
 import { shop, startShop } from './support.js';
 
 // What the server saw: the raw request bodies.

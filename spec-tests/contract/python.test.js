@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { Client } from '../../dist/index.js';
+import { Client } from 'xmlrpc-ts';
 import { startPython } from '../interop/client-support.js';
 import { xmlrpc } from '../cli/support.js';
 import { startShop } from './support.js';

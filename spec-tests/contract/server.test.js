@@ -2,8 +2,8 @@
 // encoded as declared, a result that breaks the contract answered -32603 and reported.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { XmlRpcDispatcher, decodeResponse, docsPageInfo, encodeCall, renderDocsPage, asI8, Fault } from '../../dist/index.js';
-import { defineContract, describeImplementedMethod, implementedMethod, rpc } from '../../dist/contract/index.js';
+import { XmlRpcDispatcher, decodeResponse, docsPageInfo, encodeCall, renderDocsPage, asI8, Fault } from 'xmlrpc-ts';
+import { defineContract, describeImplementedMethod, implementedMethod, rpc } from 'xmlrpc-ts/contract';
 import { handlers, shop } from './support.js';
 
 function dispatcher(overrides = {}) {

@@ -1,6 +1,6 @@
 // The contract the contract tests share, and a server implementing it on 127.0.0.1.
-import { XmlRpcServer } from '../../dist/index.js';
-import { defineContract, rpc } from '../../dist/contract/index.js';
+import { XmlRpcServer } from 'xmlrpc-ts';
+import { defineContract, rpc } from 'xmlrpc-ts/contract';
 
 export const shop = defineContract({
   'calc.add': { params: [rpc.int, rpc.int], result: rpc.int, help: 'Adds two ints.' },

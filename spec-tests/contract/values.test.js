@@ -2,8 +2,8 @@
 // emits for the encoder, and the path and expectation a breach names.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TypedValue, XmlRpcDateTime, asBigDecimal, decodeResponse } from '../../dist/index.js';
-import { defineContract, rpc, XmlRpcDispatcher, encodeCall } from '../../dist/index.js';
+import { TypedValue, XmlRpcDateTime, asBigDecimal, decodeResponse } from 'xmlrpc-ts';
+import { defineContract, rpc, XmlRpcDispatcher, encodeCall } from 'xmlrpc-ts';
 
 /** The result `value` written as `type` and read back, through a dispatcher implementing `f`. */
 async function roundTrip(type, value) {

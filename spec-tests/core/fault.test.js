@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { Fault } from '../../dist/index.js';
+import { Fault } from 'xmlrpc-ts';
 
 describe('a Fault reads like Python\'s', () => {
   it('toString gives <Fault CODE: \'STRING\'>, once', () => {

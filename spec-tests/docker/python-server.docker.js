@@ -4,7 +4,7 @@
 // introspection, multicall, gzip and basic auth.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, Fault, HttpError, asDouble, asI8 } from '../../dist/index.js';
+import { Client, Fault, HttpError, asDouble, asI8 } from 'xmlrpc-ts';
 import { FIXTURES, PYTHON_IMAGE, docker, skipUnlessDocker, startContainer } from './support.js';
 
 const skip = await skipUnlessDocker();

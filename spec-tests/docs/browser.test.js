@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { Fault, asDouble, createServer } from '../../dist/index.js';
+import { Fault, asDouble, createServer } from 'xmlrpc-ts';
 import { parseArgument } from '../../dist/cli/args.js';
 import { jsonParams } from '../../dist/cli/json.js';
 import { encodeCall } from '../../dist/codec/encode.js';

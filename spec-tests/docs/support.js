@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from '../../dist/index.js';
+import { createServer } from 'xmlrpc-ts';
 import { docsPageHandler } from '../../dist/server/docs-page.js';
 
 /** The browser the tests drive (Debian's chromium); CHROMIUM_PATH overrides it. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, DecodeError, Fault, HttpError } from '../../dist/index.js';
+import { Client, DecodeError, Fault, HttpError } from 'xmlrpc-ts';
 import { startPython } from './client-support.js';
 
 let python;

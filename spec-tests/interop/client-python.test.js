@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'undici';
-import { Client, Fault, HttpError, NetworkError, asDouble, asI8 } from '../../dist/index.js';
+import { Client, Fault, HttpError, NetworkError, asDouble, asI8 } from 'xmlrpc-ts';
 import { startPython } from './client-support.js';
 
 let python;

@@ -2,7 +2,7 @@
 // aria2's token parameter, Odoo's endpoints, string dates and string fault codes, rTorrent's <i8>.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, Fault } from '../../dist/index.js';
+import { Client, Fault } from 'xmlrpc-ts';
 import { startPython } from './client-support.js';
 
 let python;

@@ -3,7 +3,7 @@
 // as an int. Python's xmlrpc.client is the real one.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from '../../dist/index.js';
+import { createServer } from 'xmlrpc-ts';
 import { runPythonChecks } from './server-support.js';
 
 describe('safe integers beyond int32 reach Python as ints', () => {

@@ -1,7 +1,7 @@
 // Runs the Python client scripts of fixtures/python against our server, for the server interop tests.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createServer, basicAuth, currentCall, Fault } from '../../dist/index.js';
+import { createServer, basicAuth, currentCall, Fault } from 'xmlrpc-ts';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/python/', import.meta.url));
 

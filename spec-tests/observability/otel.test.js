@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { Client, Fault, createServer } from '../../dist/index.js';
+import { Client, Fault, createServer } from 'xmlrpc-ts';
 import { traceXmlRpc } from '../../examples/otel-tracing.mjs';
 import { MemoryTracerProvider } from './memory-tracer.js';
 import { closedPort } from './support.js';

@@ -4,7 +4,7 @@
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { tracingChannel } from 'node:diagnostics_channel';
-import { CLIENT_CALL_CHANNEL, Client, Fault, FaultCode, SERVER_CALL_CHANNEL, XmlRpcError, createServer } from '../../dist/index.js';
+import { CLIENT_CALL_CHANNEL, Client, Fault, FaultCode, SERVER_CALL_CHANNEL, XmlRpcError, createServer } from 'xmlrpc-ts';
 import { isTraced, traceCall } from '../../dist/core/tracing.js';
 import { closedPort } from './support.js';
 

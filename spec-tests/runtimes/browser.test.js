@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer as createHttpServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { build } from 'esbuild';
-import { createServer } from '../../dist/index.js';
+import { createServer } from 'xmlrpc-ts';
 import { EXPECTED_CLIENT_RESULTS, EXPECTED_OWN_SERVER_RESULTS } from '../../fixtures/runtimes/client-checks.js';
 import { registerMethods } from '../../fixtures/runtimes/methods.js';
 import { CHROMIUM, launchBrowser } from '../docs/support.js';

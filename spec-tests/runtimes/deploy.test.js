@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { build } from 'esbuild';
-import { Client, Fault, HttpError } from '../../dist/index.js';
+import { Client, Fault, HttpError } from 'xmlrpc-ts';
 import { singleWorkerConfig } from '../../fixtures/runtimes/workerd-config.js';
 import { REQUIRED, ROOT, binary, requireRuntimes, skipUnless, startServer } from './support.js';
 

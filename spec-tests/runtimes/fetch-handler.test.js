@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { Fault, OptionError, XmlRpcError, createServer, decodeResponse, encodeCall } from '../../dist/index.js';
-import { FETCH_HANDLER_DEFAULTS, FaultCode, SERVER_DEFAULTS, XmlRpcDispatcher, basicAuth, createFetchHandler } from '../../dist/server/index.js';
+import { Fault, OptionError, XmlRpcError, createServer, decodeResponse, encodeCall } from 'xmlrpc-ts';
+import { FETCH_HANDLER_DEFAULTS, FaultCode, SERVER_DEFAULTS, XmlRpcDispatcher, basicAuth, createFetchHandler } from 'xmlrpc-ts/server';
 
 const URL_BASE = 'http://example.test';
 
@@ -52,7 +52,7 @@ describe('createFetchHandler answers calls', () => {
   });
 
   test('the handler sees the path and headers of the request in currentCall()', async () => {
-    const { currentCall } = await import('../../dist/server/index.js');
+    const { currentCall } = await import('xmlrpc-ts/server');
     const dispatcher = new XmlRpcDispatcher();
     dispatcher.addMethod('who', () => {
       const call = currentCall();
@@ -165,7 +165,7 @@ describe('createFetchHandler authentication', () => {
   });
 
   test('accepted: the handler sees the user', async () => {
-    const { currentCall } = await import('../../dist/server/index.js');
+    const { currentCall } = await import('xmlrpc-ts/server');
     const dispatcher = new XmlRpcDispatcher();
     dispatcher.addMethod('whoami', () => currentCall().user);
     const response = await createFetchHandler(dispatcher, { authenticate })(post(encodeCall('whoami', []), { Authorization: 'Bearer good' }));
@@ -212,7 +212,7 @@ describe('createFetchHandler cross-site policy', () => {
 
 describe('createFetchHandler docs page', () => {
   test('a browser GET gets the page with its CSP; HEAD the headers only', async () => {
-    const { DOCS_PAGE_CSP } = await import('../../dist/server/index.js');
+    const { DOCS_PAGE_CSP } = await import('xmlrpc-ts/server');
     const handle = createFetchHandler(calculator(), { docsPage: { title: 'Calculator' } });
     const page = await handle(new Request(URL_BASE + '/RPC2', { headers: { Accept: 'text/html' } }));
     assert.equal(page.status, 200);

@@ -3,7 +3,7 @@
 // served by the runtime itself, called by Python's xmlrpc.client and by our client.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, Fault, createServer } from '../../dist/index.js';
+import { Client, Fault, createServer } from 'xmlrpc-ts';
 import { EXPECTED_CLIENT_RESULTS, EXPECTED_OWN_SERVER_RESULTS, runClientChecks } from '../../fixtures/runtimes/client-checks.js';
 import { registerMethods } from '../../fixtures/runtimes/methods.js';
 import { FIXTURES, REQUIRED, binary, requireRuntimes, runJson, skipUnless, startPythonServer, startServer } from './support.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { build } from 'esbuild';
-import { Client, Fault, createServer } from '../../dist/index.js';
+import { Client, Fault, createServer } from 'xmlrpc-ts';
 import { EXPECTED_CLIENT_RESULTS, EXPECTED_OWN_SERVER_RESULTS, runClientChecks } from '../../fixtures/runtimes/client-checks.js';
 import { registerMethods } from '../../fixtures/runtimes/methods.js';
 import { workerdConfig } from '../../fixtures/runtimes/workerd-config.js';

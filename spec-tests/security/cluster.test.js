@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { decodeMessage, encodeCall } from '../../dist/index.js';
+import { decodeMessage, encodeCall } from 'xmlrpc-ts';
 import { within, rpc } from './support.js';
 
 const RECIPE = fileURLToPath(new URL('../../examples/cluster/server.js', import.meta.url));

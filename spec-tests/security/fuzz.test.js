@@ -3,7 +3,7 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { DecodeError } from '../../dist/index.js';
+import { DecodeError } from 'xmlrpc-ts';
 import {
   fc, READERS, valuePair, encodeOptions, methodNameArb, randomBytes, tokenDocument, mutatedDocument,
   dispatchBody, checkRoundTrip, checkHostileInput, checkDispatch, fuzzDispatcher, outcome,

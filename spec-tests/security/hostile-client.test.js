@@ -4,7 +4,7 @@ import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   Client, DecodeError, Fault, HttpError, NetworkError, TimeoutError, encodeResponse,
-} from '../../dist/index.js';
+} from 'xmlrpc-ts';
 import { within, evilHttpServer, evilTcpServer, gzipBomb } from './support.js';
 
 const closers = [];

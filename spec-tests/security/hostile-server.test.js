@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
-import { encodeCall, FaultCode } from '../../dist/index.js';
+import { encodeCall, FaultCode } from 'xmlrpc-ts';
 import {
   within, startServer, post, rpc, healthy, rawSession, statuses, drip, gzipBomb, deflateBomb, rawCall,
 } from './support.js';

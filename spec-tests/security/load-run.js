@@ -3,7 +3,7 @@
 // checked against its request. Shared by load.test.js (bounded) and bench/load/faults.js (long).
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { AbortError, Client, Fault, FaultCode, createServer, currentCall } from '../../dist/index.js';
+import { AbortError, Client, Fault, FaultCode, createServer, currentCall } from 'xmlrpc-ts';
 
 v8.setFlagsFromString('--expose-gc');
 /** A full garbage collection (made available without a command-line flag). */

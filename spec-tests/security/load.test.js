@@ -3,7 +3,7 @@
 // heap return to their baseline, and close() drains calls in flight. bench/load/faults.js is the long run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, NetworkError } from '../../dist/index.js';
+import { Client, NetworkError } from 'xmlrpc-ts';
 import { startLoadServer, runLoad, drainOnClose, settledHandles, settledHeap } from './load-run.js';
 
 test('c=256, 5,120 calls, 1 % faulty: every answer is the right one; no leak; close() drains', async (t) => {

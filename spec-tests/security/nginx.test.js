@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Client, HttpError } from '../../dist/index.js';
+import { Client, HttpError } from 'xmlrpc-ts';
 import { within } from './support.js';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));

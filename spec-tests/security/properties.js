@@ -9,7 +9,7 @@ import {
   DecodeError, Fault, TypedValue, XmlRpcDateTime, XmlRpcDispatcher,
   asBase64, asBigDecimal, asDouble, asI8, asNil, asString, createServer,
   decodeCall, decodeMessage, decodeResponse, encodeCall, encodeResponse, loadFastXmlParser,
-} from '../../dist/index.js';
+} from 'xmlrpc-ts';
 
 export const READERS = ['scanner', 'fast-xml-parser'];
 // The second reader is loaded on demand.

@@ -3,7 +3,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import zlib from 'node:zlib';
-import { createServer, decodeMessage, encodeCall } from '../../dist/index.js';
+import { createServer, decodeMessage, encodeCall } from 'xmlrpc-ts';
 
 /** Rejects with a clear message when `promise` has not settled within `ms` (a bound, not a wait). */
 export function within(ms, promise, what) {

@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { basicAuth } from '../../dist/server/index.js';
+import { basicAuth } from 'xmlrpc-ts/server';
 
 const basic = (userPass) => `Basic ${Buffer.from(userPass, 'utf8').toString('base64')}`;
 

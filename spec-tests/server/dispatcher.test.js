@@ -14,7 +14,7 @@ import {
   encodeCall,
   decodeMessage,
   asDouble,
-} from '../../dist/index.js';
+} from 'xmlrpc-ts';
 import { deferred } from './support.js';
 
 /** Dispatches a call and returns the decoded message ({kind, value} or {kind, fault}). */

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import express from 'express';
 import Fastify from 'fastify';
-import { createServer, encodeCall } from '../../dist/index.js';
+import { createServer, encodeCall } from 'xmlrpc-ts';
 import { call } from './support.js';
 
 const ADD = encodeCall('calc.add', [2, 3]);

@@ -3,7 +3,7 @@
 // (#17.4) and non-Fault handler errors on stderr (#18.6).
 import { describe, test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, encodeCall, XmlRpcDispatcher, Fault } from '../../dist/index.js';
+import { createServer, encodeCall, XmlRpcDispatcher, Fault } from 'xmlrpc-ts';
 import { request, call, rawExchange, listen } from './support.js';
 
 const servers = [];

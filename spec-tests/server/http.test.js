@@ -5,7 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import zlib from 'node:zlib';
 import { once } from 'node:events';
-import { createServer, XmlRpcDispatcher, basicAuth, currentCall, encodeCall, decodeMessage, HttpError, OptionError, SERVER_DEFAULTS } from '../../dist/index.js';
+import { createServer, XmlRpcDispatcher, basicAuth, currentCall, encodeCall, decodeMessage, HttpError, OptionError, SERVER_DEFAULTS } from 'xmlrpc-ts';
 import { request, call, rawExchange, deferred, listen } from './support.js';
 
 const servers = [];

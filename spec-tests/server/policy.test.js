@@ -1,8 +1,7 @@
 // The cross-site policy (lib/server/policy.ts) on plain header values, as both server faces use it.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkCrossSite, createCrossSitePolicy, isLoopbackAddress } from '../../dist/server/policy.js';
-import { OptionError } from '../../dist/index.js';
+import { OptionError, checkCrossSite, createCrossSitePolicy, isLoopbackAddress } from 'xmlrpc-ts';
 
 const DEFAULT = createCrossSitePolicy();
 const base = { method: 'POST', host: '127.0.0.1:8080', origin: undefined, secFetchSite: undefined, listeningOnLoopback: true };

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeCall, decodeMessage, XmlRpcDispatcher } from '../../dist/index.js';
+import { encodeCall, decodeMessage, XmlRpcDispatcher } from 'xmlrpc-ts';
 import { registerSystemMethods } from '../../dist/server/system.js';
 
 const dist = fileURLToPath(new URL('../../dist/', import.meta.url));

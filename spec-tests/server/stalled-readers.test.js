@@ -9,7 +9,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createServer, encodeCall, NetworkError } from '../../dist/index.js';
+import { createServer, encodeCall, NetworkError } from 'xmlrpc-ts';
 import { within } from '../security/support.js';
 
 v8.setFlagsFromString('--expose-gc');

@@ -1,7 +1,7 @@
 // Helpers for the server tests: raw HTTP requests with node:http, and response decoding.
 import http from 'node:http';
 import net from 'node:net';
-import { decodeMessage } from '../../dist/index.js';
+import { decodeMessage } from 'xmlrpc-ts';
 
 /**
  * Sends one request and resolves with { status, headers, body (Buffer), text, socket }.

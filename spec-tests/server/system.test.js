@@ -1,7 +1,7 @@
 // system.* methods: introspection, capabilities and multicall, all ordinary registered methods.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, Fault, encodeCall, encodeResponse, decodeMessage } from '../../dist/index.js';
+import { createServer, Fault, encodeCall, encodeResponse, decodeMessage } from 'xmlrpc-ts';
 import { deferred } from './support.js';
 
 async function run(server, methodName, params = []) {
@@ -208,7 +208,7 @@ describe('system.multicall', () => {
   });
 
   test('entries see their own method name in the context', async () => {
-    const { currentCall } = await import('../../dist/index.js');
+    const { currentCall } = await import('xmlrpc-ts');
     const server = createServer();
     server.addMethod('name.a', () => currentCall().methodName);
     server.addMethod('name.b', () => currentCall().methodName);

@@ -5,7 +5,7 @@ import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { TurnSlicer } from '../../dist/server/node/turns.js';
-import { createServer, encodeCall, decodeResponse } from '../../dist/index.js';
+import { createServer, encodeCall, decodeResponse } from 'xmlrpc-ts';
 
 /** Busy-waits `ms` milliseconds: a call that holds the event loop. */
 function spin(ms) {

@@ -10,7 +10,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Client, Fault } from '../../dist/index.js';
+import { Client, Fault } from 'xmlrpc-ts';
 import { xmlrpc, xmlrpcJson } from '../cli/support.js';
 import { ARIA2_SECRET, startAria2, unavailable } from './support.js';
 

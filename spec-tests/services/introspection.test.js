@@ -3,6 +3,8 @@
 // no introspection; and `xmlrpc multicall` with a result it cannot read.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+// This test of internals (dist/cli/...) takes the package's values and errors from the same per-module
+// build, whose classes those internals check with instanceof; the Node build has its own copies.
 import { Fault, MulticallResultError } from '../../dist/index.js';
 import { introspectMethods, missingIntrospection, readSignatures } from '../../dist/cli/introspection.js';
 import { rpc, startServer } from '../client/support.js';

@@ -3,7 +3,7 @@
 // and never throws away what the server produced: a slot it cannot read is that slot's error.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, DecodeError, Fault, MulticallResultError, XmlRpcError } from '../../dist/index.js';
+import { Client, DecodeError, Fault, MulticallResultError, XmlRpcError } from 'xmlrpc-ts';
 import { rpc, startServer } from '../client/support.js';
 
 /** A server whose system.multicall answers `next` as it is (set per test). */

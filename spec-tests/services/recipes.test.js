@@ -13,7 +13,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client } from '../../dist/index.js';
+import { Client } from 'xmlrpc-ts';
 import { extractBlocks, stripTypes, typeCheck } from '../docs/blocks.js';
 import { ARIA2_SECRET, startAria2, startSupervisord, stopChild, unavailable } from './support.js';
 
@@ -43,7 +43,7 @@ before(() => {
   // `xmlrpc` on PATH is the built CLI, as `npx xmlrpc` is in the project.
   bin = join(scratch, 'bin');
   mkdirSync(bin);
-  writeFileSync(join(bin, 'xmlrpc'), `#!/bin/sh\nexec "${process.execPath}" "${ROOT}/dist/cli/main.js" "$@"\n`);
+  writeFileSync(join(bin, 'xmlrpc'), `#!/bin/sh\nexec "${process.execPath}" "${ROOT}/dist/bundle/cli.js" "$@"\n`);
   chmodSync(join(bin, 'xmlrpc'), 0o755);
 });
 after(() => rmSync(scratch, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createServer } from '../../dist/index.js';
+import { createServer } from 'xmlrpc-ts';
 import { unavailable } from './support.js';
 
 const SCRIPT = fileURLToPath(new URL('../../fixtures/services/ruby_bigint_client.rb', import.meta.url));

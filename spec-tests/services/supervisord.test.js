@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Fault, HttpError } from '../../dist/index.js';
+import { Client, Fault, HttpError } from 'xmlrpc-ts';
 import { xmlrpc, xmlrpcJson } from '../cli/support.js';
 import { startSupervisord, SUPERVISOR_AUTH, unavailable } from './support.js';
 
