@@ -1,17 +1,21 @@
 /**
- * Import time: how long a fresh Node process takes to import `xmlrpc-ts/codec` and the whole
- * package, above an empty start (`node -e ""`), and the CLI's `--version` in all. Each figure is
+ * Import time: how long a fresh Node process takes to import `xmlrpc-ts/codec`, the client, the
+ * server and the whole package, above an empty start (`node -e ""`), and the CLI's `--version` in all. Each figure is
  * the median of `--runs` fresh processes; the targets take turns run by run, so load from other
  * processes falls on all of them alike. Targets (portable-core issue): the codec at most 15 ms
  * above an empty start, `xmlrpc-ts --version` at most 120 ms in all.
  *
  *   npm run build && node bench/codec/import-time.js [--runs 15] [--module SPEC ...] [--json]
  *
+ * A one-line module is timed beside them: what any import costs on this machine and Node, which
+ * the codec's figure includes (6-13 ms of it on a machine whose empty start is 100 ms).
+ *
  * `--module` (repeatable) times other module specifiers or files instead of the package's entries,
  * e.g. an A/B of two builds: `--module ./dist/codec/index.js --module ../old/dist/codec/index.js`.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
@@ -27,12 +31,21 @@ if (!Number.isInteger(runs) || runs < 1 || runs > 200) throw new Error(`--runs m
 const specifier = (m) => (m.startsWith('.') || m.startsWith('/') ? pathToFileURL(path.resolve(m)).href : m);
 const importOf = (m) => ['--input-type=module', '-e', `await import(${JSON.stringify(specifier(m))})`];
 
+const scratch = mkdtempSync(path.join(tmpdir(), 'xmlrpc-import-time-'));
+const oneLine = path.join(scratch, 'one-line.mjs');
+writeFileSync(oneLine, 'export const one = 1;\n');
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const bin = path.join(ROOT, pkg.bin['xmlrpc-ts']);
+const floor = { name: 'import a one-line module', args: importOf(oneLine), above: true };
 const targets = values.module !== undefined
-  ? values.module.map((m) => ({ name: `import ${m}`, args: importOf(m), above: true }))
+  ? [floor, ...values.module.map((m) => ({ name: `import ${m}`, args: importOf(m), above: true }))]
   : [
+      floor,
       { name: "import 'xmlrpc-ts/codec'", args: importOf('xmlrpc-ts/codec'), above: true, targetMs: 15 },
+      { name: "import 'xmlrpc-ts/client'", args: importOf('xmlrpc-ts/client'), above: true },
+      { name: "import 'xmlrpc-ts/server'", args: importOf('xmlrpc-ts/server'), above: true },
       { name: "import 'xmlrpc-ts'", args: importOf('xmlrpc-ts'), above: true },
       { name: 'xmlrpc-ts --version', args: [bin, '--version'], above: false, targetMs: 120 },
     ];

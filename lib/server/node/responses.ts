@@ -4,7 +4,6 @@
  * hold at most `maxPendingResponseBytes` in all (the oldest are dropped first).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { gzip } from 'node:zlib';
 import { NetworkError } from '../../core/errors.js';
 import { acceptsGzip } from '../http-rules.js';
 
@@ -53,7 +52,8 @@ export class ResponseWriter {
     if (compressible) headers['Vary'] = extra['Vary'] === undefined ? 'Accept-Encoding' : `${extra['Vary']}, Accept-Encoding`;
     if (compressible && acceptsGzip(request.headers['accept-encoding'])) {
       return new Promise<void>((resolve, reject) => {
-        gzip(Buffer.from(xml, 'utf8'), { level: this.settings.gzipLevel }, (error, zipped) => {
+        // node:zlib is taken on the first compressed response, not at import (see server.ts).
+        process.getBuiltinModule('node:zlib').gzip(Buffer.from(xml, 'utf8'), { level: this.settings.gzipLevel }, (error, zipped) => {
           if (error !== null) return reject(error);
           if (!response.destroyed) {
             headers['Content-Encoding'] = 'gzip';
