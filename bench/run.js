@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the codec bench, then the server, client and fetch-handler (Node) benches when
+ * `npm run bench`: the codec bench, then the server, client, import-time and fetch-handler (Node) benches when
  * they exist, then the load benches (load with faults; scale-out over node:cluster workers, which
  * needs wrk), each as its own child process, one after the other (so they never compete for the CPU).
  * Everything they print is passed through. Exits non-zero if any of them failed.
@@ -27,6 +27,8 @@ const BENCHES = [
   { name: 'client', entry: here('./client/run.js'), nodeArgs: [], args: [] },
   // The fetch handler on Node against a bare Web handler behind the same adapter (issue 19's target);
   // `node bench/runtimes/fetch-handler.js` alone adds Deno and Bun.
+  // Import time of the entries and the CLI's --version (portable-core issue's targets).
+  { name: 'import time', entry: here('./codec/import-time.js'), nodeArgs: [], args: quick ? ['--runs', '5'] : [] },
   { name: 'fetch handler', entry: here('./runtimes/fetch-handler.js'), nodeArgs: [], args: ['--only', 'node'] },
   { name: 'load with faults', entry: here('./load/faults.js'), nodeArgs: [], args: quick ? ['--calls', '20000', '--dry-run'] : [] },
   {

@@ -6,8 +6,10 @@
 //
 //   dist/bundle/core.js   the codec and what it imports (lib/codec, lib/core, lib/node), one file
 //   dist/bundle/codec.js  xmlrpc-ts/codec: its curated names, re-exported from core.js
-//   dist/bundle/{index,client,server,contract,cli}.js and chunk-*.js: the rest, split by esbuild
-//       into chunks they share; each imports the codec from core.js
+//   dist/bundle/{index,client,server,contract,cli-run}.js and chunk-*.js: the rest, split by
+//       esbuild into chunks they share; each imports the codec from core.js
+//   dist/bundle/cli.cjs   the executable, CommonJS and one file: `--version` reads package.json
+//       and starts no ES module loader; a command imports ./cli-run.js
 //
 // Every Node entry is built here, over one core.js and one set of chunks, so a class exists once
 // however it is imported: the `Fault` of `xmlrpc-ts/codec` is the one the server and the CLI
@@ -30,7 +32,8 @@ const NODE_ENTRIES = {
   client: 'client/index.js',
   server: 'server/index.js',
   contract: 'contract/index.js',
-  cli: 'cli/main.js',
+  // The CLI's commands, which the executable (cli.cjs, below) loads with import().
+  'cli-run': 'cli/cli.js',
 };
 
 const common = {
@@ -165,10 +168,26 @@ const result = await build({
   plugins: [toCore, undiciChunk],
 });
 
-// The executable keeps its #! line (esbuild carries it over from dist/cli/main.js).
-if (!readFileSync(join(out, 'cli.js'), 'utf8').startsWith('#!/usr/bin/env node\n')) throw new Error('dist/bundle/cli.js lost its #! line');
+// Stage 3: the executable, CommonJS (lib/cli/main.cts says why), with the version module inlined
+// and its one import() of the CLI pointed at cli-run.js.
+await build({
+  ...common,
+  entryPoints: [join(dist, 'cli/main.cjs')],
+  outfile: join(out, 'cli.cjs'),
+  format: 'cjs',
+  plugins: [{
+    name: 'cli-run',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/cli\.js$/ }, (args) => (args.kind === 'dynamic-import' ? { path: './cli-run.js', external: true } : undefined));
+    },
+  }],
+});
+const bin = readFileSync(join(out, 'cli.cjs'), 'utf8');
+if (!bin.startsWith('#!/usr/bin/env node\n')) throw new Error('dist/bundle/cli.cjs lost its #! line');
+if (!bin.includes('import("./cli-run.js")')) throw new Error('dist/bundle/cli.cjs does not import ./cli-run.js');
+
 // Every entry links: each name a chunk takes from core.js is there (ESM checks at link time).
-for (const name of Object.keys(NODE_ENTRIES)) if (name !== 'cli') await import(pathToFileURL(join(out, `${name}.js`)).href);
+for (const name of Object.keys(NODE_ENTRIES)) await import(pathToFileURL(join(out, `${name}.js`)).href);
 
 if (process.argv.includes('--report')) {
   console.log(`core.js: ${closure.length} modules: ${closure.map((f) => relative(dist, f)).join(', ')}`);

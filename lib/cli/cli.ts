@@ -6,7 +6,6 @@ import type { Command, Context } from './commands/common.js';
 import { formatOptions, nearestName, parseCommandLine, suggest, UsageError } from './flags.js';
 import { ExitCode, OrderedOutput, reportError, type Output } from './output.js';
 import { safeOutput } from './terminal.js';
-import { packageVersion, versionLine } from './version.js';
 
 /**
  * Every command by name, in the order `--help` lists them, each loaded when it is run: a command
@@ -41,6 +40,8 @@ export interface CliEnvironment {
   /** Reads all of standard input. */
   readStdin(): Promise<Buffer>;
   cwd: string;
+  /** The package version, read by the executable (lib/cli/version.cts). */
+  version: string;
 }
 
 const JSON_HELP = [
@@ -159,10 +160,6 @@ async function run(argv: readonly string[], env: CliEnvironment, output: Output)
   }
   if (first === '--help' || first === '-h') return helpTopic(undefined, output);
   if (first === 'help') return helpTopic(argv[1], output);
-  if (first === '--version' || first === '-V') {
-    output.out(versionLine());
-    return ExitCode.ok;
-  }
   if (first.startsWith('-')) {
     return reportError(new UsageError(`expected a command first, found ${JSON.stringify(first)}; options come after the command`), output, '');
   }
@@ -186,7 +183,7 @@ async function run(argv: readonly string[], env: CliEnvironment, output: Output)
       line,
       output,
       cwd: env.cwd,
-      version: packageVersion(),
+      version: env.version,
       stdin: () => (stdin ??= env.readStdin()),
     };
     return await command.run(context);

@@ -194,7 +194,7 @@ describe(`the examples of ${DOC}`, () => {
   before(async () => {
     mkdirSync(bin);
     mkdirSync(work);
-    writeFileSync(join(bin, 'xmlrpc'), `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'dist/bundle/cli.js')}" "$@"\n`);
+    writeFileSync(join(bin, 'xmlrpc'), `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'dist/bundle/cli.cjs')}" "$@"\n`);
     chmodSync(join(bin, 'xmlrpc'), 0o755);
     symlinkSync(join(ROOT, 'fixtures'), join(work, 'fixtures'), 'dir');
     realPorts.refused = await freedPort();

@@ -185,9 +185,15 @@ describe('a URL with the wrong scheme suggests the other one', () => {
 });
 
 /** The modules `file` imports statically (`import … from '…'` lines), resolved to dist/ paths. */
+/** What a file of dist/cli/ imports or requires at its top level (not its import() calls). */
 function staticImports(file) {
   const found = [];
   for (const line of readFileSync(join(ROOT, 'dist/cli', file), 'utf8').split('\n')) {
+    const required = /^(?:const|let|var) \w+ = require\("([^"]+)"\);$/.exec(line);
+    if (required !== null) {
+      found.push(required[1].startsWith('./') ? required[1].slice(2) : required[1]);
+      continue;
+    }
     if (!line.startsWith('import ')) continue;
     const from = line.lastIndexOf(' from ');
     const specifier = (from < 0 ? line.slice(7) : line.slice(from + 6)).trim().replace(/^['"]|['"];?$/g, '');
@@ -203,9 +209,9 @@ describe('--version', () => {
     assert.match(r.stdout, /^xmlrpc-ts \d+\.\d+\.\d+/);
   });
 
-  it('loads nothing of the library: main.js reaches only version.js and node:fs statically', () => {
+  it('loads nothing of the library: main.cjs reaches only version.cjs, node:fs and node:path statically', () => {
     const seen = new Set();
-    const queue = ['main.js'];
+    const queue = ['main.cjs'];
     while (queue.length > 0 && seen.size < 50) {
       const file = queue.shift();
       if (seen.has(file)) continue;
@@ -215,6 +221,6 @@ describe('--version', () => {
         else queue.push(next);
       }
     }
-    assert.deepEqual([...seen].sort(), ['main.js', 'node:fs', 'version.js']);
+    assert.deepEqual([...seen].sort(), ['main.cjs', 'node:fs', 'node:path', 'version.cjs']);
   });
 });

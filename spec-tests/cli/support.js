@@ -7,13 +7,13 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/cli/', import.meta.url));
-const MAIN = fileURLToPath(new URL('../../dist/bundle/cli.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../dist/bundle/cli.cjs', import.meta.url));
 
 /** Longest one CLI run may take before it is killed (and the test fails). */
 const RUN_LIMIT_MS = 15_000;
 
 /**
- * Runs `node dist/bundle/cli.js ...args` and resolves with { code, stdout, stderr, signal }.
+ * Runs `node dist/bundle/cli.cjs ...args` and resolves with { code, stdout, stderr, signal }.
  * `input` (string or Buffer) is written to its stdin; without it stdin is closed at once.
  */
 export function xmlrpc(args, { input, cwd = ROOT, env } = {}) {

@@ -134,7 +134,7 @@ function runChild(command, args, { input, env = {} }) {
 const bin = join(scratch, 'bin');
 function writeShim() {
   mkdirSync(bin, { recursive: true });
-  writeFileSync(join(bin, 'xmlrpc'), `#!/bin/sh\nexec "${process.execPath}" "${ROOT}/dist/bundle/cli.js" "$@"\n`);
+  writeFileSync(join(bin, 'xmlrpc'), `#!/bin/sh\nexec "${process.execPath}" "${ROOT}/dist/bundle/cli.cjs" "$@"\n`);
   chmodSync(join(bin, 'xmlrpc'), 0o755);
 }
 

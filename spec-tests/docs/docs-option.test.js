@@ -107,7 +107,7 @@ describe('the docs page mounted under Express', () => {
 
 /** Starts `xmlrpc serve` on a free port; resolves with { url, lines, stop() } once it listens. */
 function serve(extra) {
-  const child = spawn(process.execPath, [`${ROOT}dist/bundle/cli.js`, 'serve', 'fixtures/cli/calc-module.js', '--port', '0', ...extra], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [`${ROOT}dist/bundle/cli.cjs`, 'serve', 'fixtures/cli/calc-module.js', '--port', '0', ...extra], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const stop = () => new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', resolve);

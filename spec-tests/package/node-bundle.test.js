@@ -44,7 +44,7 @@ describe('the build Node loads', () => {
     for (const [specifier, name] of Object.entries(ENTRIES)) {
       assert.equal(import.meta.resolve(specifier), pathToFileURL(join(ROOT, 'dist', 'bundle', `${name}.js`)).href, specifier);
     }
-    for (const bin of Object.values(PKG.bin)) assert.equal(bin, './dist/bundle/cli.js');
+    for (const bin of Object.values(PKG.bin)) assert.equal(bin, './dist/bundle/cli.cjs');
   });
 
   it('xmlrpc-ts/codec reads two files, core.js and codec.js, and no dependency', () => {

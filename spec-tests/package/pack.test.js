@@ -129,7 +129,7 @@ describe('the tarball', () => {
 
   it('ships the entry points, the declarations, the CLI and the docs', () => {
     const have = new Set(entries);
-    for (const file of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/bundle/cli.js', 'dist/bundle/core.js']) {
+    for (const file of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/bundle/cli.cjs', 'dist/bundle/core.js']) {
       assert.ok(have.has(file), `${file} is not in the tarball`);
     }
     // Whatever package.json points at must be in it.
@@ -169,14 +169,14 @@ describe('the tarball', () => {
   });
 
   it('ships the CLI with a node shebang and the executable bit', async () => {
-    assert.deepEqual(new Set(Object.values(PKG.bin)), new Set(['./dist/bundle/cli.js']));
-    const main = join(installed, 'dist', 'bundle', 'cli.js');
+    assert.deepEqual(new Set(Object.values(PKG.bin)), new Set(['./dist/bundle/cli.cjs']));
+    const main = join(installed, 'dist', 'bundle', 'cli.cjs');
     assert.equal(readFileSync(main, 'utf8').split('\n')[0], '#!/usr/bin/env node');
     const verbose = await runOk('tar', ['-tvzf', tarball]);
-    const line = verbose.stdout.split('\n').find((l) => l.endsWith(' package/dist/bundle/cli.js'));
+    const line = verbose.stdout.split('\n').find((l) => l.endsWith(' package/dist/bundle/cli.cjs'));
     assert.ok(line !== undefined, verbose.stdout);
     assert.match(line, /^-rwxr-xr-x /);
-    assert.equal(statSync(main).mode & 0o111, 0o111, 'dist/bundle/cli.js is not executable after extraction');
+    assert.equal(statSync(main).mode & 0o111, 0o111, 'dist/bundle/cli.cjs is not executable after extraction');
   });
 });
 
@@ -203,6 +203,17 @@ describe('the release checks', () => {
     ts.isCallExpression(statement.expression) && ts.isIdentifier(statement.expression.expression) &&
     statement.expression.expression.text === '__name';
 
+  /** In a CommonJS file: `"use strict"`, or the file's exports being set (`module.exports = …`, `exports.x = …`). */
+  const setsItsExports = (statement) => {
+    const e = statement.expression;
+    if (ts.isStringLiteral(e)) return e.text === 'use strict';
+    const target = ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken ? e.left
+      : ts.isCallExpression(e) && e.expression.getText() === 'Object.defineProperty' ? e.arguments[0] : undefined;
+    if (target === undefined) return false;
+    const text = target.getText();
+    return text === 'exports' || text === 'module.exports' || text.startsWith('exports.');
+  };
+
   it('names in sideEffects every module that does something at import time', () => {
     // A statement at the top level that is not a declaration (a call, an assignment) runs when
     // the module loads: a bundler must keep such a module even when none of its exports is used.
@@ -210,9 +221,11 @@ describe('the release checks', () => {
     const listed = new Set((PKG.sideEffects ?? []).map((path) => posix.normalize(path)));
     assert.ok(Array.isArray(PKG.sideEffects), 'sideEffects should list the modules with effects');
     const acting = [];
-    for (const file of entries.filter((e) => e.startsWith('dist/') && e.endsWith('.js'))) {
-      const source = ts.createSourceFile(file, readFileSync(join(installed, file), 'utf8'), ts.ScriptTarget.ES2022);
-      if (source.statements.some((statement) => ts.isExpressionStatement(statement) && !namesItsOwn(statement))) acting.push(file);
+    for (const file of entries.filter((e) => e.startsWith('dist/') && (e.endsWith('.js') || e.endsWith('.cjs')))) {
+      const source = ts.createSourceFile(file, readFileSync(join(installed, file), 'utf8'), ts.ScriptTarget.ES2022, true);
+      const commonJs = file.endsWith('.cjs');
+      const acts = (statement) => ts.isExpressionStatement(statement) && !namesItsOwn(statement) && !(commonJs && setsItsExports(statement));
+      if (source.statements.some(acts)) acting.push(file);
     }
     assert.deepEqual(acting.sort(), [...listed].sort());
   });
@@ -303,7 +316,7 @@ console.log(JSON.stringify([typeof createServer, decodeCall(encodeCall('m', [1])
 });
 
 describe('the packed CLI', () => {
-  const main = () => join(installed, 'dist', 'bundle', 'cli.js');
+  const main = () => join(installed, 'dist', 'bundle', 'cli.cjs');
 
   it('prints the version of package.json', async () => {
     const result = await run(process.execPath, [main(), '--version'], { cwd: app });

@@ -43,7 +43,7 @@ before(() => {
   // `xmlrpc` on PATH is the built CLI, as `npx xmlrpc` is in the project.
   bin = join(scratch, 'bin');
   mkdirSync(bin);
-  writeFileSync(join(bin, 'xmlrpc'), `#!/bin/sh\nexec "${process.execPath}" "${ROOT}/dist/bundle/cli.js" "$@"\n`);
+  writeFileSync(join(bin, 'xmlrpc'), `#!/bin/sh\nexec "${process.execPath}" "${ROOT}/dist/bundle/cli.cjs" "$@"\n`);
   chmodSync(join(bin, 'xmlrpc'), 0o755);
 });
 after(() => rmSync(scratch, { recursive: true, force: true }));
