@@ -1,36 +1,17 @@
 // What importing the codec loads (portable-core issue, item 1): `xmlrpc-ts/codec` loads no undici,
 // no xmlbuilder2 and no fast-xml-parser; fast-xml-parser loads only when loadFastXmlParser() is
 // called. Checked in child processes whose module loader refuses those packages.
-import { describe, it, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'xmlrpc-codec-loading-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+import { hookedNode } from '../core/hooked-node.js';
 
 // A resolve hook that refuses the three packages: a load of any of them fails the import, naming it.
-const hook = join(dir, 'refuse-hook.mjs');
-writeFileSync(hook, `export async function resolve(specifier, context, next) {
+const run = hookedNode(`export async function resolve(specifier, context, next) {
   const resolved = await next(specifier, context);
   const m = /\\/node_modules\\/(undici|xmlbuilder2|fast-xml-parser)\\//.exec(resolved.url);
   if (m !== null) throw new Error('REFUSED LOAD OF ' + m[1]);
   return resolved;
 }\n`);
-const register = join(dir, 'register.mjs');
-writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n`);
-
-/** Runs `script` (an ES module) in a fresh Node whose loader refuses the three packages. */
-function run(script) {
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, '--input-type=module', '-e', script], {
-    cwd: ROOT, encoding: 'utf8', timeout: 30_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 describe('importing xmlrpc-ts/codec loads nothing else', () => {
   it('the codec subpath imports and works with undici, xmlbuilder2 and fast-xml-parser refused', () => {

@@ -2,41 +2,32 @@
 // into dist/bundle/, `xmlrpc-ts/codec` reads two files there, a class is the same object whichever
 // entry it comes from, and each entry exports what the per-module build exports, under the same
 // names. The rest of the suite imports the package by its names, so it runs on this build.
-import { describe, it, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { hookedNode, ROOT } from '../core/hooked-node.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const ENTRIES = { 'xmlrpc-ts': 'index', 'xmlrpc-ts/codec': 'codec', 'xmlrpc-ts/client': 'client', 'xmlrpc-ts/server': 'server', 'xmlrpc-ts/contract': 'contract' };
 const PER_MODULE = { index: 'index.js', codec: 'codec/index.js', client: 'client/index.js', server: 'server/index.js', contract: 'contract/index.js' };
 
-const dir = mkdtempSync(join(tmpdir(), 'xmlrpc-node-bundle-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
 // A load hook that prints, on stderr, each file of this package's dist/ and each package it loads.
-const hook = join(dir, 'log-hook.mjs');
-writeFileSync(hook, `export async function load(url, context, next) {
-  if (url.startsWith(${JSON.stringify(pathToFileURL(join(ROOT, 'dist')).href + '/')})) process.stderr.write('LOADED dist/' + url.slice(${pathToFileURL(join(ROOT, 'dist')).href.length + 1}) + '\\n');
+const DIST = pathToFileURL(join(ROOT, 'dist')).href + '/';
+const hooked = hookedNode(`export async function load(url, context, next) {
+  if (url.startsWith(${JSON.stringify(DIST)})) process.stderr.write('LOADED dist/' + url.slice(${DIST.length}) + '\\n');
   const m = /\\/node_modules\\/(undici|xmlbuilder2|fast-xml-parser)\\//.exec(url);
   if (m !== null) process.stderr.write('LOADED package ' + m[1] + '\\n');
   return next(url, context);
 }\n`);
-const register = join(dir, 'register.mjs');
-writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n`);
 
 /** Runs `script` (an ES module) in a fresh Node that logs what it loads; resolves the lines. */
 function run(script) {
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, '--input-type=module', '-e', script], {
-    cwd: ROOT, encoding: 'utf8', timeout: 30_000,
-  });
-  assert.equal(r.status, 0, r.stderr);
-  const loaded = r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice('LOADED '.length));
-  return { out: r.stdout, loaded };
+  const r = hooked(script);
+  assert.equal(r.code, 0, r.err);
+  const loaded = r.err.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice('LOADED '.length));
+  return { out: r.out, loaded };
 }
 
 describe('the build Node loads', () => {
