@@ -184,7 +184,6 @@ describe('a URL with the wrong scheme suggests the other one', () => {
   });
 });
 
-/** The modules `file` imports statically (`import … from '…'` lines), resolved to dist/ paths. */
 /** What a file of dist/cli/ imports or requires at its top level (not its import() calls). */
 function staticImports(file) {
   const found = [];
